@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("organizations/", include("portal.accounts.urls")),
     path("api/", include("portal.api.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("portal.web.urls")),
