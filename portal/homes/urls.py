@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.homes import views
 
 app_name = "homes"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home_list, name="list"),
+]

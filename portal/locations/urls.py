@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.locations import views
 
 app_name = "locations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+]

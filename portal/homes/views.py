@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from portal.web.permissions import member_required
+
+
+@member_required
+def home_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "homes/list.html", {})
