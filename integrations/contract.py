@@ -1,0 +1,193 @@
+"""The plug-in contract: what a vendor declares (streams, fields, webhooks) and what the engine hands it.
+
+A plug-in is data plus pure functions; the engine (pull/push/webhooks) does everything stateful. See
+integrations/README.md and /work/CONTRACT.md for the prose version of this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+
+from integrations.http import BaseClient
+
+if TYPE_CHECKING:
+    from integrations.sandbox.app import SandboxApp
+
+
+@dataclass(frozen=True)
+class RateSpec:
+    """The vendor's budget: at most ``requests`` per ``per_seconds`` (a connection may override it)."""
+
+    requests: int
+    per_seconds: float = 1.0
+
+    @property
+    def interval(self) -> float:
+        return self.per_seconds / self.requests
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Another record of the same connection, by its stream and vendor id (e.g. a unit's property)."""
+
+    stream: str
+    vendor_id: str
+
+
+@dataclass
+class Page:
+    """One page of a pull. ``next_cursor`` None means this page ends the pass (the plug-in's paging state only;
+    the engine keeps the ``since`` watermark itself). ``total`` (records in the pass) drives the progress bar."""
+
+    records: list[dict[str, Any]]
+    next_cursor: dict[str, Any] | None = None
+    total: int | None = None
+
+    @property
+    def last(self) -> bool:
+        return self.next_cursor is None
+
+
+@dataclass
+class Mapped:
+    """A vendor record mapped to portal fields. ``parents``: FK field name -> Ref (resolved by the engine through
+    ExternalRef; a missing parent defers the record). ``links``: many-to-many name -> Refs (e.g. lease tenants)."""
+
+    fields: dict[str, Any]
+    parents: dict[str, Ref] = field(default_factory=dict)
+    links: dict[str, list[Ref]] = field(default_factory=dict)
+
+
+class RefResolver(Protocol):
+    """Given to ``PushStream.to_payload``: the vendor id of a local record in this connection, if it has one."""
+
+    def vendor_id(self, obj: Any) -> str | None: ...
+
+    def require(self, obj: Any) -> str:
+        """Like vendor_id, but raises DependencyPending when the record has not reached the vendor yet."""
+        ...
+
+
+OwnedFields = Mapping[str, list[str]]  # {"vendor": [...], "portal": [...], "shared": [...]}
+
+
+@dataclass(frozen=True)
+class PullStream:
+    name: str  # unique within the plug-in, e.g. "units"
+    model: str  # "homes.Home"
+    fetch_page: Callable[[BaseClient, dict[str, Any] | None, dt.datetime | None], Page]
+    map_record: Callable[[dict[str, Any]], Mapped]  # pure; raises MappingError with the reason
+    vendor_id: Callable[[dict[str, Any]], str]
+    depends_on: tuple[str, ...] = ()  # pull streams that must run first (their records are this one's parents)
+    fetch_one: Callable[[BaseClient, str], dict[str, Any] | None] | None = None  # thin webhooks re-fetch
+    updated_at: Callable[[dict[str, Any]], dt.datetime | None] | None = None  # vendor's last-change time
+    owned_fields: OwnedFields = field(default_factory=dict)
+    incremental: bool = True  # False: the vendor has no "changed since" filter; every pass is a full pass
+    direction: ClassVar[Literal["pull"]] = "pull"
+
+
+@dataclass(frozen=True)
+class PushStream:
+    name: str  # e.g. "homes"
+    model: str  # "homes.Home"
+    order: int  # parents first: lower goes earlier within a drain
+    to_payload: Callable[[Any, RefResolver], dict[str, Any]]  # pure apart from ref look-ups
+    create: Callable[[BaseClient, dict[str, Any]], str]  # returns the vendor id; Conflict (409) -> engine updates
+    update: Callable[[BaseClient, str, dict[str, Any]], None]
+    applies_to: Callable[[Any], bool] = lambda instance: True
+    validate: Callable[[dict[str, Any]], None] | None = None  # raise Rejected with the vendor's own words
+    delete: Callable[[BaseClient, str], None] | None = None
+    # After a create whose answer was lost (5xx, timeout), find the record the vendor may have made anyway.
+    find: Callable[[BaseClient, dict[str, Any]], str | None] | None = None
+    # The vendor id a create will produce when the vendor keys records by our id (Builder Backed's externalId):
+    # stored before the first call, so a retry is an update even if the first answer never arrived.
+    planned_id: Callable[[dict[str, Any]], str | None] | None = None
+    actions: tuple[str, ...] = ("create", "update", "delete", "activate", "deactivate")
+    owned_fields: OwnedFields = field(default_factory=dict)
+    direction: ClassVar[Literal["push"]] = "push"
+
+
+Stream = PullStream | PushStream
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    stream: str  # a pull stream of the plug-in
+    vendor_id: str
+    action: Literal["upsert", "delete"]
+    occurred_at: dt.datetime | None
+    dedupe_key: str
+    record: dict[str, Any] | None = None  # None: thin event, the engine calls the stream's fetch_one
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One credential or config field; the portal builds the connection form from these."""
+
+    name: str
+    label: str
+    secret: bool = False
+    required: bool = True
+    default: Any = None
+    help: str = ""
+    kind: Literal["str", "int", "float", "bool", "choice"] = "str"
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+class Plugin:
+    """A vendor. Subclasses set the class attributes and give streams; they hold no state of their own."""
+
+    key: ClassVar[str]
+    display_name: ClassVar[str]
+    client_class: ClassVar[type[BaseClient]] = BaseClient
+    credential_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    config_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    rate_limit: ClassVar[RateSpec | None] = None
+    default_base_url: ClassVar[str] = ""
+    sandbox_prefix: ClassVar[str] = ""  # path under the shared sandbox server; defaults to "/<key>"
+    demo_credentials: ClassVar[dict[str, str]] = {}  # what the sandbox accepts (connect-demo uses it)
+    webhook_events: ClassVar[bool] = False  # does this vendor send webhooks?
+
+    def streams(self) -> list[Stream]:
+        raise NotImplementedError
+
+    def pull_streams(self) -> list[PullStream]:
+        return [s for s in self.streams() if isinstance(s, PullStream)]
+
+    def push_streams(self) -> list[PushStream]:
+        return sorted((s for s in self.streams() if isinstance(s, PushStream)), key=lambda s: s.order)
+
+    def stream(self, name: str) -> Stream:
+        for s in self.streams():
+            if s.name == name:
+                return s
+        raise KeyError(f"{self.key} has no stream {name!r}")
+
+    def make_client(self, base_url: str, credentials: dict[str, str], config: dict[str, Any], **kw: Any) -> BaseClient:
+        return self.client_class(base_url, credentials, config, **kw)
+
+    def check(self, client: BaseClient) -> str:
+        """Test the connection with one cheap authenticated call; return a short human message or raise."""
+        raise NotImplementedError
+
+    def verify_webhook(self, headers: Mapping[str, str], raw_body: bytes, credentials: dict[str, str]) -> bool:
+        """True when the delivery is genuine (headers are lower-cased). May raise WebhookRejected(reason)."""
+        return False
+
+    def parse_webhook(self, raw_body: bytes) -> list[WebhookEvent]:
+        raise NotImplementedError
+
+    def webhook_dedupe_key(self, headers: Mapping[str, str], raw_body: bytes) -> str:
+        """The same delivery sent twice has the same key. Default: a hash of the body."""
+        return hashlib.sha256(raw_body).hexdigest()
+
+    def sandbox_app(self, **options: Any) -> SandboxApp:
+        raise NotImplementedError
+
+    @classmethod
+    def prefix(cls) -> str:
+        return cls.sandbox_prefix or f"/{cls.key}"
