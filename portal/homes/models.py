@@ -67,6 +67,8 @@ class Home(OrgOwned):
             models.Index(fields=["organization", "address_line1", "unit_number", "id"]),
             models.Index(fields=["organization", "city"]),
             models.Index(fields=["organization", "updated_at", "id"]),
+            # The homes list sorts by rent (portal/homes/forms.py SORTS).
+            models.Index(fields=["organization", "market_rent", "id"], name="home_org_rent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -138,3 +140,31 @@ class Homeownership(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.person} owns {self.home} ({self.get_ownership_type_display()})"
+
+
+class HomeImport(OrgOwned):
+    """An uploaded homes CSV waiting between its preview and apply (or cancel).
+
+    The file is kept here, not in the session (sessions are small and signed) and not re-uploaded (bad UX);
+    apply re-validates it, so a stale preview can never write rows that became invalid.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for apply"
+        APPLIED = "applied", "Applied"
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    creates = models.PositiveIntegerField(default=0)
+    updates = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_status_display()})"
