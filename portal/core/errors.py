@@ -11,7 +11,16 @@ class DomainError(ValidationError):
     default_code = "invalid"
 
     def __init__(self, message: str | dict, code: str | None = None, params: dict | None = None) -> None:
-        super().__init__(message, code=code or self.default_code, params=params)
+        code = code or self.default_code
+        if isinstance(message, dict):
+            # ValidationError drops ``code`` for a dict of messages: give each field's message the code, so forms,
+            # admin and the API all see it (e.g. "file_too_large", "duplicate_external_id").
+            message = {
+                name: ValidationError(text, code=code, params=params) if isinstance(text, str) else text
+                for name, text in message.items()
+            }
+        super().__init__(message, code=code, params=params)
+        self.code = code  # one place to read it, whichever form the message took
 
 
 class InvalidTransition(DomainError):

@@ -65,6 +65,8 @@ def create_location(
     location.path = f"{parent.path if parent else '/'}{location.pk}/"
     location.depth = parent.depth + 1 if parent else 0
     Location.objects.filter(pk=location.pk).update(path=location.path, depth=location.depth)
+    # The path needs the new id, so it is written after the insert; the creation's history record gets it too.
+    Location.history.filter(id=location.pk).update(path=location.path, depth=location.depth)
     emit_change(location, "create")
     return location
 
