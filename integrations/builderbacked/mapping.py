@@ -92,17 +92,23 @@ def chain_refusal(chain: Sequence[Node], *, pushing_active: bool = True) -> Refu
     """Refuse a push whose parent chain (immediate parent first, up to the region) the vendor would not find.
 
     Builder Backed answers 404 naming the immediate parent when it, or anything above it, is missing or inactive.
-    A region counts as present only when it was pulled from Builder Backed (regions are activated by the vendor).
+    A region counts as present only when it was pulled from Builder Backed (regions are activated by the vendor,
+    never pushed). A parent the portal has not pushed *yet* is not a refusal: see ``pending``.
     Deactivating a record that is already at the vendor needs no chain (``pushing_active=False``).
     """
     if not pushing_active or not chain:
         return None
     for node in chain:
-        if not node.is_active or node.vendor_id is None:
-            state = "inactive" if not node.is_active else "not at Builder Backed yet"
+        if not node.is_active or (node.kind == "region" and node.vendor_id is None):
+            state = "inactive" if not node.is_active else "not among the regions Builder Backed lists"
             return Refusal(status=404, message=not_found(chain[0]), field=None,
                            detail=f"{node.kind.replace('_', ' ')} “{node.name}” is {state}")
     return None
+
+
+def pending(chain: Sequence[Node]) -> Node | None:
+    """The first parent the portal will push but has not pushed yet (the push waits for it)."""
+    return next((n for n in chain if n.kind != "region" and n.vendor_id is None), None)
 
 
 def _optional(body: dict[str, Any], **values: str | None) -> None:

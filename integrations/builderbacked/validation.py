@@ -50,9 +50,8 @@ def check_location(level: str, body: dict[str, Any]) -> Refusal | None:
 def check_home(body: dict[str, Any]) -> Refusal | None:
     if not _blank(body.get("type")) and body.get("type") not in HOME_TYPES:
         return invalid_value("type")
-    for name in ("marketHome",):
-        if name in body and not isinstance(body[name], bool):
-            return invalid_value(name)
+    if not _blank(body.get("marketHome")) and not isinstance(body["marketHome"], bool):
+        return invalid_value("marketHome")
     if missing := _first_missing(body, HOME_REQUIRED):
         return missing
     if not STATE.fullmatch(str(body["state"])):
@@ -62,9 +61,9 @@ def check_home(body: dict[str, Any]) -> Refusal | None:
 
 def check_homeowner(body: dict[str, Any]) -> Refusal | None:
     kind = body.get("homeownerType")
-    if kind is not None and kind not in HOMEOWNER_TYPES:
+    if not _blank(kind) and kind not in HOMEOWNER_TYPES:
         return invalid_value("homeownerType")
-    if "defaultHome" in body and not isinstance(body["defaultHome"], bool):
+    if not _blank(body.get("defaultHome")) and not isinstance(body["defaultHome"], bool):
         return invalid_value("defaultHome")
     if missing := _first_missing(body, ("email",)):
         return missing
@@ -77,10 +76,10 @@ def _read_document(doc: dict[str, Any]) -> Refusal | None:
     """The reading step for one document: enum, boolean and timestamp values."""
     if not _blank(doc.get("type")) and doc.get("type") not in DOCUMENT_TYPES:
         return invalid_value("type")
-    if doc.get("shareable") is not None and not isinstance(doc["shareable"], bool):
+    if not _blank(doc.get("shareable")) and not isinstance(doc["shareable"], bool):
         return invalid_value("shareable")
     for name in ("displayStart", "displayEnd"):
-        if doc.get(name) is not None:
+        if not _blank(doc.get(name)):
             try:
                 parse_bb_timestamp(doc[name])
             except ValueError:

@@ -72,7 +72,7 @@ def test_an_inactive_location_is_pushed_with_its_state_so_the_client_deactivates
      "Division with external ID 'DIV_001' not found"),
     ("neighborhood", ("master_community", "division", "region"), {"region": {"is_active": False}},
      "Master Community with external ID 'lnt-loc-3' not found"),
-    ("neighborhood", ("master_community", "division", "region"), {"master_community": {"vendor_id": None}},
+    ("neighborhood", ("master_community", "division", "region"), {"region": {"vendor_id": None}},
      "Master Community with external ID 'lnt-loc-3' not found"),
 ])
 def test_a_broken_chain_is_refused_with_the_message_the_vendor_gives_for_the_immediate_parent(
@@ -81,7 +81,15 @@ def test_a_broken_chain_is_refused_with_the_message_the_vendor_gives_for_the_imm
     chain = [node(TREE[p], **broken.get(p, {})) for p in parents]
     refusal = mapping.location_envelope(node(TREE[kind]), chain)["refusal"]
     assert (refusal["status"], refusal["message"]) == (404, message)
-    assert "inactive" in refusal["detail"] or "not at Builder Backed yet" in refusal["detail"]
+    assert refusal["detail"].endswith(("is inactive", "is not among the regions Builder Backed lists"))
+
+
+def test_a_parent_not_pushed_yet_is_pending_not_refused():
+    chain = [node(TREE["master_community"], vendor_id=None), *chain_of("division", "region")]
+    envelope = mapping.location_envelope(node(TREE["neighborhood"]), chain)
+    assert "refusal" not in envelope
+    assert mapping.pending(chain) == chain[0]
+    assert mapping.pending(chain_of("master_community", "division", "region")) is None
 
 
 def test_deactivating_a_location_already_at_the_vendor_needs_no_active_chain():
