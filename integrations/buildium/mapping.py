@@ -80,7 +80,10 @@ _CATEGORY_WORDS = (
     ("lease", "lease"),
     ("addendum", "lease"),
 )
-SUBTYPE_KEY = "_PropertySubType"  # added to unit records by the plug-in (see plugin.enrich_units)
+# Added to unit records by the plug-in (plugin.enrich_units): a unit record names neither its property's subtype
+# nor the property's owners, and the portal needs both (home type; owners become the unit's homeowners).
+SUBTYPE_KEY = "_PropertySubType"
+OWNERS_KEY = "_PropertyOwnerIds"
 
 
 def vendor_id(raw: dict[str, Any]) -> str:
@@ -121,7 +124,13 @@ def map_unit(raw: dict[str, Any]) -> Mapped:
         "size_sqft": v.integer(raw.get("UnitSize"), "UnitSize", 0, 1_000_000),
         "home_type": "multi_family" if raw.get(SUBTYPE_KEY) == "MultiFamily" else "single_family",
     }
-    return Mapped(fields=fields, parents={"location": Ref("properties", _ref_id(raw, "PropertyId"))})
+    owners = raw.get(OWNERS_KEY)
+    links = (
+        {"owners": [Ref("owners", str(o)) for o in owners if isinstance(o, int) and not isinstance(o, bool)]}
+        if isinstance(owners, list)
+        else {}
+    )
+    return Mapped(fields=fields, parents={"location": Ref("properties", _ref_id(raw, "PropertyId"))}, links=links)
 
 
 def map_lease(raw: dict[str, Any]) -> Mapped:
