@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.documents import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("upload/", views.document_upload, name="upload"),
+    path("<int:pk>/download/", views.document_download, name="download"),
+    path("<int:pk>/delete/", views.document_delete, name="delete"),
+]
