@@ -40,10 +40,18 @@ def _load(dotted: str) -> Plugin:
     return getattr(module, class_name)()
 
 
+def table() -> dict[str, str]:
+    """The registry plus settings.INTEGRATIONS_EXTRA_PLUGINS (tests register their small plug-in there)."""
+    from django.conf import settings
+
+    return {**PLUGINS, **getattr(settings, "INTEGRATIONS_EXTRA_PLUGINS", {})}
+
+
 def get_plugin(key: str) -> Plugin:
-    if key not in PLUGINS:
-        raise UnknownVendor(f"Unknown vendor {key!r}. Known: {', '.join(sorted(PLUGINS))}.")
-    return _load(PLUGINS[key])
+    plugins = table()
+    if key not in plugins:
+        raise UnknownVendor(f"Unknown vendor {key!r}. Known: {', '.join(sorted(plugins))}.")
+    return _load(plugins[key])
 
 
 def is_available(key: str) -> bool:
@@ -57,7 +65,7 @@ def is_available(key: str) -> bool:
 def available() -> dict[str, Plugin]:
     """The plug-ins that can be loaded now, by key, in registry order."""
     found = {}
-    for key in PLUGINS:
+    for key in table():
         try:
             found[key] = get_plugin(key)
         except VendorUnavailable:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import socket
 import threading
 import time
@@ -27,6 +28,8 @@ from integrations.sandbox.control import ControlMixin
 from integrations.sandbox.faults import Faults, SlidingWindow
 from integrations.sandbox.store import Store, utc_now
 from integrations.sandbox.webhooks import WebhookSender
+
+logger = logging.getLogger("integrations.sandbox")
 
 
 class BadRequestBody(Exception):
@@ -186,6 +189,9 @@ class SandboxApp(ControlMixin):
             return self.error_response(400, f"The request body is not valid JSON: {exc}", "BadRequest")
         except HTTPException as exc:
             return self.error_response(exc.code or 500, exc.description or "error")
+        except Exception as exc:  # a sandbox bug answers like a vendor's 500, with the reason, and is logged
+            logger.exception("Sandbox %s failed on %s %s", self.name, request.method, request.path)
+            return self.error_response(500, f"Sandbox error: {type(exc).__name__}: {exc}", "SandboxError")
 
     def _too_many(self, retry_after: float) -> Response:
         self.count("429_sent")

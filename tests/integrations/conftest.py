@@ -25,3 +25,35 @@ def serve_sandbox() -> Iterator[Callable[..., SandboxServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+FAKE = {"fakevendor": "tests.integrations.fakevendor.plugin.FakePlugin"}
+
+
+@pytest.fixture
+def fake_plugin(settings):
+    """Registers the small test plug-in (tests/integrations/fakevendor) for this test."""
+    settings.INTEGRATIONS_EXTRA_PLUGINS = FAKE
+    from integrations.registry import get_plugin
+
+    return get_plugin("fakevendor")
+
+
+@pytest.fixture
+def fake_sandbox(serve_sandbox, fake_plugin):
+    """The fake vendor's sandbox over HTTP, rate limit off (tests that need it turn it on)."""
+    app = fake_plugin.sandbox_app(rate_limit=False)
+    server = serve_sandbox({"/fake": app})
+    app.base_url = server.url_for("/fake")
+    return app
+
+
+@pytest.fixture
+def fake_connection(org, fake_sandbox, fake_plugin):
+    from integrations.models import Connection
+
+    connection = Connection(organization=org, vendor="fakevendor", name="Fake", base_url=fake_sandbox.base_url,
+                            config={"rate_limit": {"enabled": False}, "lookback_seconds": 60})
+    connection.set_credentials(fake_plugin.demo_credentials)
+    connection.save()
+    return connection

@@ -1,0 +1,217 @@
+"""Push: drain a connection's outbox in dependency order, idempotently.
+
+Parents go first (PushStream.order). A record's latest change supersedes its earlier pending ones. The vendor id is
+stored the moment it is known (or before the first call, when the vendor keys records by our id), so a retry after
+a lost answer updates rather than duplicates; a 409 becomes an update; a payload the plug-in's own validation
+refuses fails at once with the vendor's words and nothing is sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from integrations import locking, runs
+from integrations.conflicts import conflicting_fields
+from integrations.context import SyncContext, opened
+from integrations.contract import PushStream
+from integrations.errors import (
+    AuthError,
+    Conflict,
+    DependencyPending,
+    NotFound,
+    RateLimited,
+    Rejected,
+    TransientError,
+    VendorError,
+)
+from integrations.models import Connection, ExternalRef, OutboxEntry, OutboxStatus, SyncRun
+from integrations.refs import Resolver, ref_for
+from integrations.upsert.values import stable_hash
+from portal.core.actor import acting_as
+
+BATCH = 100
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "INTEGRATIONS_PUSH_MAX_ATTEMPTS", 8))
+
+
+def due(connection_id: int, now: dt.datetime | None = None) -> Any:
+    now = now or timezone.now()
+    return OutboxEntry.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        connection_id=connection_id, status=OutboxStatus.PENDING,
+    )
+
+
+def run_drain(connection_id: int, run_id: int | None = None, now: dt.datetime | None = None) -> SyncRun | None:
+    connection = Connection.objects.get(pk=connection_id)
+    if not connection.is_active or not due(connection_id, now).exists():
+        return None
+    try:
+        holder = locking.acquire(connection.pk)
+    except locking.Busy:
+        return None  # the running sync's own drain or the next dispatch picks these up
+    run = runs.start(connection, "push", run_id=run_id)
+    try:
+        with opened(connection) as ctx, acting_as(ctx.actor):
+            seen: set[int] = set()
+            for _ in range(10_000):  # bounded: each turn handles up to BATCH entries
+                batch = [e for e in due(connection_id, now).select_related("content_type")[:BATCH] if e.pk not in seen]
+                if not batch:
+                    break
+                for entry in _coalesce(batch):
+                    seen.add(entry.pk)
+                    _process(ctx, run, entry)
+                    locking.renew(connection.pk, holder)
+                run.save(update_fields=["counts", "errors", "error_count"])
+    except RateLimited as exc:
+        runs.wait(run, exc)
+        raise runs.Reschedule(exc.retry_after or 60.0, run.pk) from exc
+    except Exception as exc:
+        runs.fail(run, exc)
+        if not isinstance(exc, VendorError):
+            raise
+        return run
+    finally:
+        locking.release(connection.pk, holder)
+    return runs.finish(run)
+
+
+def _coalesce(batch: list[OutboxEntry]) -> list[OutboxEntry]:
+    """Keep the latest entry per record and stream; earlier ones are superseded by it."""
+    latest: dict[tuple[str, int, int], OutboxEntry] = {}
+    for entry in sorted(batch, key=lambda e: e.pk):
+        latest[(entry.stream, entry.content_type_id, entry.object_id)] = entry
+    keep = {e.pk for e in latest.values()}
+    stale = [e.pk for e in batch if e.pk not in keep]
+    if stale:
+        OutboxEntry.objects.filter(pk__in=stale).update(status=OutboxStatus.SUPERSEDED)
+    return sorted(latest.values(), key=lambda e: (e.order, e.pk))
+
+
+def _process(ctx: SyncContext, run: SyncRun, entry: OutboxEntry) -> None:
+    try:
+        outcome = _push(ctx, entry)
+    except (RateLimited, AuthError):
+        raise  # the whole drain waits (rescheduled) or fails (credentials): the entry stays pending
+    except DependencyPending as exc:
+        _retry_later(entry, str(exc), run)
+        return
+    except TransientError as exc:
+        _retry_later(entry, runs.describe(exc), run)
+        return
+    except (Rejected, NotFound, Conflict, VendorError) as exc:
+        _finish(entry, OutboxStatus.FAILED, runs.describe(exc))
+        run.add(entry.stream, "failed")
+        run.add_error(entry.stream, f"{entry.content_type.model} {entry.object_id}", runs.describe(exc))
+        return
+    status = {"sent": OutboxStatus.SENT, "skipped": OutboxStatus.SKIPPED, "conflict": OutboxStatus.CONFLICT}[outcome]
+    _finish(entry, status, "" if outcome != "conflict" else "Held until staff resolve the conflict.")
+    run.add(entry.stream, {"sent": "pushed", "skipped": "unchanged", "conflict": "conflicts"}[outcome])
+
+
+def _finish(entry: OutboxEntry, status: str, error: str) -> None:
+    entry.status, entry.last_error = status, error[:2000]
+    entry.sent_at = timezone.now() if status == OutboxStatus.SENT else None
+    entry.save(update_fields=["status", "last_error", "sent_at"])
+
+
+def _retry_later(entry: OutboxEntry, error: str, run: SyncRun) -> None:
+    entry.attempts += 1
+    entry.last_error = error[:2000]
+    if entry.attempts >= max_attempts():
+        entry.status = OutboxStatus.FAILED
+        run.add(entry.stream, "failed")
+        run.add_error(entry.stream, f"{entry.content_type.model} {entry.object_id}", f"gave up: {error}")
+    else:
+        entry.next_attempt_at = timezone.now() + dt.timedelta(seconds=min(3600, 15 * 2 ** entry.attempts))
+        run.add(entry.stream, "deferred")
+    entry.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+def _push(ctx: SyncContext, entry: OutboxEntry) -> str:
+    stream = ctx.plugin.stream(entry.stream)
+    if not isinstance(stream, PushStream):
+        raise VendorError(f"{entry.stream} is not a push stream of {ctx.plugin.key}")
+    ref = ref_for(ctx.connection, entry.content_type, entry.object_id, stream.name)
+    if entry.action == "delete":
+        if ref is not None and stream.delete is not None:
+            with contextlib.suppress(NotFound):  # already gone: the goal is reached
+                stream.delete(ctx.client, ref.vendor_id)
+            ref.delete()
+            return "sent"
+        return "skipped"
+    instance = entry.content_type.model_class()._default_manager.filter(pk=entry.object_id).first()
+    if instance is None or not stream.applies_to(instance):
+        return "skipped"
+    payload = stream.to_payload(instance, Resolver(ctx.connection))
+    digest = stable_hash(payload)
+    if ref is not None and ref.last_pushed_hash == digest:
+        return "skipped"
+    if stream.validate is not None:
+        stream.validate(payload)  # Rejected here: nothing was sent
+    if ref is not None and conflicting_fields(ctx, ref, instance):
+        return "conflict"
+    done = False
+    # A planned ref without hashes was reserved for a create whose answer never came: _create settles it.
+    if ref is not None and (ref.last_pushed_hash or ref.last_seen_hash or not stream.planned_id):
+        try:
+            stream.update(ctx.client, ref.vendor_id, payload)
+            done = True
+        except NotFound:
+            ref.delete()  # gone at the vendor: create it again
+            ref = None
+    if not done:
+        ref = _create(ctx, stream, entry, payload, ref)
+    _remember(ctx, ref, instance, digest)
+    return "sent"
+
+
+def _create(ctx: SyncContext, stream: PushStream, entry: OutboxEntry, payload: dict, ref: ExternalRef | None) -> Any:
+    planned = stream.planned_id(payload) if stream.planned_id else None
+    if planned:
+        ref = ref or _save_ref(ctx, stream, entry, planned)  # stored before the call: a retry becomes an update
+        try:
+            stream.create(ctx.client, payload)
+        except Conflict:
+            stream.update(ctx.client, planned, payload)
+        return ref
+    found = stream.find(ctx.client, payload) if stream.find and entry.attempts > 0 else None
+    if found:
+        stream.update(ctx.client, found, payload)  # the earlier try created it; its answer was lost
+        return ref or _save_ref(ctx, stream, entry, found)
+    try:
+        vendor_id = stream.create(ctx.client, payload)
+    except Conflict as exc:
+        vendor_id = stream.find(ctx.client, payload) if stream.find else None
+        if not vendor_id:
+            raise Rejected(f"The vendor already has this record but it cannot be found to update: {exc.message}",
+                           status=exc.status) from exc
+        stream.update(ctx.client, vendor_id, payload)
+    return _save_ref(ctx, stream, entry, str(vendor_id))
+
+
+def _save_ref(ctx: SyncContext, stream: PushStream, entry: OutboxEntry, vendor_id: str) -> ExternalRef:
+    ref, _ = ExternalRef.objects.update_or_create(
+        connection=ctx.connection, stream=stream.name, content_type=entry.content_type, object_id=entry.object_id,
+        defaults={"vendor_id": str(vendor_id)},
+    )
+    return ref
+
+
+def _remember(ctx: SyncContext, ref: ExternalRef, instance: Any, digest: str) -> None:
+    from integrations.conflicts import shared_values
+
+    ref.last_pushed_hash = digest
+    ref.last_confirmed_at = timezone.now()
+    ref.missing_at_vendor_since = None
+    ref.synced_values = {**(ref.synced_values or {}), **shared_values(ctx.plugin, instance)}
+    ref.save(update_fields=["last_pushed_hash", "last_confirmed_at", "missing_at_vendor_since", "synced_values",
+                            "updated_at"])

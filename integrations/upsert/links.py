@@ -1,0 +1,62 @@
+"""Many-to-many links of pulled records (a lease's tenants, a home's owners), written in bulk with history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q
+from simple_history.utils import get_history_manager_for_model
+
+from integrations.models import ExternalRef
+from integrations.upsert.adapters import Adapter
+from portal.core.actor import current_actor
+from portal.core.events import emit_change
+
+
+def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.datetime) -> None:
+    """Make each owner's links match its mapped refs (unresolved refs are left for a later pass)."""
+    for name, spec in adapter.links.items():
+        owners = [i for i in items if i.mapped is not None and name in i.mapped.links and i.instance.pk]
+        if not owners:
+            continue
+        wanted_refs = {(r.stream, r.vendor_id) for i in owners for r in i.mapped.links[name]}
+        q = Q()
+        for stream, vid in wanted_refs:
+            q |= Q(stream=stream, vendor_id=vid)
+        target_ids = {
+            (row.stream, row.vendor_id): row.object_id
+            for row in ExternalRef.objects.filter(q, connection=connection).only("stream", "vendor_id", "object_id")
+        }
+        through = apps.get_model(spec.through)
+        owner_ids = [i.instance.pk for i in owners]
+        current: dict[int, dict[int, Any]] = {}
+        for row in through._default_manager.filter(**{f"{spec.owner_fk}_id__in": owner_ids}):
+            current.setdefault(getattr(row, f"{spec.owner_fk}_id"), {})[getattr(row, f"{spec.target_fk}_id")] = row
+        to_create, to_delete = [], []
+        for item in owners:
+            desired = [target_ids[(r.stream, r.vendor_id)] for r in item.mapped.links[name]
+                       if (r.stream, r.vendor_id) in target_ids]
+            have = current.get(item.instance.pk, {})
+            for index, target_id in enumerate(dict.fromkeys(desired)):
+                if target_id not in have:
+                    extra = spec.first_extra if index == 0 and not have else spec.other_extra
+                    to_create.append(through(organization_id=item.instance.organization_id,
+                                             **{f"{spec.owner_fk}_id": item.instance.pk,
+                                                f"{spec.target_fk}_id": target_id}, **extra))
+            if not item.links_incomplete:  # only drop links when the full list is known
+                to_delete.extend(row for target_id, row in have.items() if target_id not in desired)
+        if to_create:
+            through._default_manager.bulk_create(to_create)
+            actor = current_actor()
+            get_history_manager_for_model(through).bulk_history_create(
+                to_create, default_date=now,
+                custom_historical_attrs={"actor_kind": actor.kind, "actor_label": actor.label[:200]},
+            )
+            for row in to_create:
+                emit_change(row, "create")
+        for row in to_delete:
+            emit_change(row, "delete")
+        if to_delete:
+            through._default_manager.filter(pk__in=[r.pk for r in to_delete]).delete()

@@ -1,0 +1,235 @@
+"""Step 1 of a page upsert: map records, find what changed, resolve parents, apply fields and validate.
+
+No writes happen here. Every outcome is an ``Item`` with a status; the write step (write.py) persists the
+ones marked create/update in bulk. The number of queries does not depend on the page size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from integrations.contract import Mapped, PullStream, Ref
+from integrations.errors import MappingError
+from integrations.models import Conflict, ExternalRef
+from integrations.upsert.adapters import Adapter, ChainIndex
+from integrations.upsert.values import canon, mapped_hash, message_of, to_python
+from portal.core.errors import DomainError
+from portal.locations.models import Location
+
+MISSING = object()
+
+
+@dataclass
+class Item:
+    raw: dict[str, Any]
+    vendor_id: str = ""
+    mapped: Mapped | None = None
+    hash: str = ""
+    updated_at: dt.datetime | None = None
+    ref: ExternalRef | None = None
+    instance: Any = None
+    status: str = "new"  # create | update | unchanged | failed | deferred
+    reason: str = ""
+    changed: set[str] = field(default_factory=set)
+    synced: dict[str, Any] = field(default_factory=dict)
+    conflicts: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, ours, theirs)
+    links_incomplete: bool = False  # some linked records are not synced yet: retried on the next pass
+
+    @property
+    def refreshes_ref(self) -> bool:
+        """The mapped record differs from what was last seen, so its ref, links and conflicts need writing."""
+        return self.status in ("create", "update") or (self.status == "unchanged" and self.ref is not None
+                                                      and self.ref.last_seen_hash != self.hash)
+
+
+def map_records(stream: PullStream, records: list[dict[str, Any]]) -> list[Item]:
+    """Map every record (pure plug-in code); a record that cannot be mapped fails alone, with its reason."""
+    items: dict[str, Item] = {}
+    failed: list[Item] = []
+    for raw in records:
+        item = Item(raw=raw)
+        try:
+            item.vendor_id = str(stream.vendor_id(raw))
+            item.mapped = stream.map_record(raw)
+            if stream.updated_at is not None:
+                item.updated_at = stream.updated_at(raw)
+            item.hash = mapped_hash(item.mapped)
+        except MappingError as exc:
+            item.status, item.reason = "failed", str(exc)
+        except Exception as exc:  # a plug-in bug on one record must not lose the rest of the page
+            item.status, item.reason = "failed", f"{type(exc).__name__}: {exc}"
+        if item.status == "failed" and not item.vendor_id:
+            failed.append(item)
+        else:
+            items[item.vendor_id] = item  # a record repeated on a page (offset paging shifts): the last one wins
+    return [*items.values(), *failed]
+
+
+class Preparer:
+    """Turns mapped items into validated instances, with every lookup done once per page."""
+
+    def __init__(self, connection: Any, stream: PullStream, adapter: Adapter, now: dt.datetime) -> None:
+        self.connection = connection
+        self.stream = stream
+        self.adapter = adapter
+        self.model = adapter.model
+        self.now = now
+        self.ct = ContentType.objects.get_for_model(self.model)
+        owned = stream.owned_fields or {}
+        self.portal_owned = set(owned.get("portal", ()))
+        self.shared = set(owned.get("shared", ()))
+
+    def run(self, items: list[Item]) -> list[Item]:
+        live = [i for i in items if i.status != "failed"]
+        refs = ExternalRef.objects.filter(
+            connection=self.connection, stream=self.stream.name, vendor_id__in=[i.vendor_id for i in live]
+        )
+        by_vid = {r.vendor_id: r for r in refs}
+        todo = []
+        for item in live:
+            item.ref = by_vid.get(item.vendor_id)
+            if item.ref is not None and item.ref.last_seen_hash == item.hash:
+                item.status = "unchanged"
+            else:
+                todo.append(item)
+        if not todo:
+            return items
+        targets = self._resolve_refs(todo)
+        existing = self._existing([i.ref.object_id for i in todo if i.ref is not None])
+        chain = self._chain(targets.values(), existing.values())
+        open_conflicts = self._open_conflicts([i.ref for i in todo if i.ref is not None])
+        for item in todo:
+            self._prepare(item, targets, existing, chain, open_conflicts)
+        return items
+
+    # --- lookups (one query each) ---------------------------------------------------------------------------
+    def _resolve_refs(self, items: list[Item]) -> dict[tuple[str, str], Any]:
+        wanted: set[tuple[str, str]] = set()
+        for item in items:
+            assert item.mapped is not None
+            wanted.update((r.stream, r.vendor_id) for r in item.mapped.parents.values())
+            wanted.update((r.stream, r.vendor_id) for refs in item.mapped.links.values() for r in refs)
+        if not wanted:
+            return {}
+        q = Q()
+        by_stream: dict[str, list[str]] = {}
+        for stream, vid in wanted:
+            by_stream.setdefault(stream, []).append(vid)
+        for stream, vids in by_stream.items():
+            q |= Q(stream=stream, vendor_id__in=vids)
+        rows = ExternalRef.objects.filter(q, connection=self.connection).select_related("content_type")
+        ids_by_model: dict[type[models.Model], set[int]] = {}
+        keyed: dict[tuple[str, str], tuple[type[models.Model], int]] = {}
+        for row in rows:
+            model = row.content_type.model_class()
+            ids_by_model.setdefault(model, set()).add(row.object_id)
+            keyed[(row.stream, row.vendor_id)] = (model, row.object_id)
+        loaded: dict[tuple[type[models.Model], int], Any] = {}
+        for model, ids in ids_by_model.items():
+            for obj in model._default_manager.filter(pk__in=ids):
+                loaded[(model, obj.pk)] = obj
+        return {key: loaded[target] for key, target in keyed.items() if target in loaded}
+
+    def _existing(self, ids: list[int]) -> dict[int, Any]:
+        if not ids:
+            return {}
+        related = [name for name in self.adapter.parents]
+        return {obj.pk: obj for obj in self.model._default_manager.select_related(*related).filter(pk__in=ids)}
+
+    def _chain(self, targets: Any, existing: Any) -> ChainIndex:
+        ids: set[int] = set()
+        for obj in [*targets, *existing]:
+            if isinstance(obj, Location):
+                ids.update([obj.pk, *obj.ancestor_ids])
+        return ChainIndex({loc.pk: loc for loc in Location.objects.filter(pk__in=ids)} if ids else {})
+
+    def _open_conflicts(self, refs: list[ExternalRef]) -> dict[tuple[int, str], Conflict]:
+        if not self.shared or not refs:
+            return {}
+        rows = Conflict.objects.filter(ref__in=refs, resolved_at__isnull=True)
+        return {(c.ref_id, c.field): c for c in rows}
+
+    # --- one record -----------------------------------------------------------------------------------------
+    def _prepare(self, item: Item, targets: dict, existing: dict, chain: ChainIndex, open_conflicts: dict) -> None:
+        assert item.mapped is not None
+        creating = item.ref is None or item.ref.object_id not in existing
+        instance = self.model(organization_id=self.connection.organization_id) if creating else existing[
+            item.ref.object_id]
+        item.instance = instance
+        try:
+            fields = self.adapter.normalize(dict(item.mapped.fields))
+            unknown = set(fields) - self.adapter.fields
+            if unknown:
+                raise MappingError(f"fields not accepted for {self.adapter.label}: {', '.join(sorted(unknown))}")
+            if not creating:
+                fields = {k: v for k, v in fields.items() if k not in self.portal_owned | self.adapter.create_only}
+            if hasattr(instance, "status"):
+                instance._sync_old_status = None if creating else instance.status
+            for fk, ref in item.mapped.parents.items():
+                self._set_parent(item, instance, fk, ref, targets)
+                if item.status == "deferred":
+                    return
+            item.synced = dict(item.ref.synced_values) if item.ref is not None else {}
+            for name, value in fields.items():
+                self._set_field(item, instance, name, value, creating, open_conflicts)
+            self._check_links(item, targets)
+            if not creating and not item.changed:
+                item.status = "unchanged"
+                return
+            instance._sync_changed = item.changed
+            exclude = [f.name for f in self.model._meta.concrete_fields if f.is_relation] + ["path", "depth"]
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            self.adapter.check(instance, creating, chain)
+        except (ValidationError, DomainError, MappingError, TypeError, ValueError) as exc:
+            item.status, item.reason = "failed", message_of(exc)
+            return
+        item.status = "create" if creating else "update"
+
+    def _set_parent(self, item: Item, instance: Any, fk: str, ref: Ref, targets: dict) -> None:
+        if fk not in self.adapter.parents:
+            raise MappingError(f"{self.adapter.label} has no parent field {fk!r}")
+        target = targets.get((ref.stream, ref.vendor_id))
+        if target is None:
+            item.status, item.reason = "deferred", f"waiting for {ref.stream} {ref.vendor_id} (not synced yet)"
+            return
+        if getattr(instance, f"{fk}_id") != target.pk:
+            setattr(instance, fk, target)
+            item.changed.add(fk)
+
+    def _set_field(
+        self, item: Item, instance: Any, name: str, value: Any, creating: bool, open_conflicts: dict
+    ) -> None:
+        model_field = self.model._meta.get_field(name)
+        theirs = to_python(model_field, value)
+        ours = getattr(instance, model_field.attname)
+        if name in self.shared and not creating:
+            base = item.synced.get(name, MISSING)
+            c_ours, c_theirs = canon(model_field, ours), canon(model_field, theirs)
+            if base is not MISSING and c_theirs == base:
+                return  # the vendor did not change it: ours stands (it is pushed, if it changed here)
+            if base is not MISSING and c_ours != base and c_ours != c_theirs:
+                if (item.ref.pk, name) not in open_conflicts:
+                    item.conflicts.append((name, c_ours, c_theirs))
+                return  # both changed: staff decide; nothing is overwritten
+            item.synced[name] = c_theirs
+        elif name in self.shared:
+            item.synced[name] = canon(model_field, theirs)
+        if ours != theirs:
+            setattr(instance, model_field.attname, theirs)
+            item.changed.add(name)
+
+    def _check_links(self, item: Item, targets: dict) -> None:
+        assert item.mapped is not None
+        missing = [f"{r.stream} {r.vendor_id}" for refs in item.mapped.links.values() for r in refs
+                   if (r.stream, r.vendor_id) not in targets]
+        if missing:
+            # The record lands; its links wait. An empty hash makes the next pass try the links again.
+            item.links_incomplete = True
+            item.reason = f"links waiting for {', '.join(missing[:5])} (not synced yet)"

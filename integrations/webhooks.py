@@ -1,0 +1,138 @@
+"""Webhooks: verify first, store once (dedupe key), answer fast; process later in a task.
+
+Processing is out-of-order safe: thin events re-fetch the record's current state; fat events older than what was
+already applied (vendor's updated time on the ref) are skipped. A delete, or a re-fetch that finds nothing, marks the
+record missing at the vendor (soft, undoable), never deletes it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from integrations import outbox, runs
+from integrations.context import opened
+from integrations.contract import PullStream, WebhookEvent
+from integrations.errors import RateLimited, VendorError, WebhookRejected
+from integrations.models import Connection, ExternalRef, SyncRun, WebhookDelivery
+from integrations.models_runs import DeliveryStatus
+from integrations.upsert.page import upsert_records
+from portal.core.actor import acting_as
+
+logger = logging.getLogger("integrations.webhooks")
+_SECRET_WORDS = ("signature", "secret", "authorization", "token", "key", "cookie", "password")
+
+
+def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if not any(word in k.lower() for word in _SECRET_WORDS)}
+
+
+def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+    """Returns (HTTP status, JSON answer). Nothing is stored unless the delivery is genuine."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    plugin = connection.plugin
+    try:
+        genuine = plugin.verify_webhook(lowered, body, connection.credentials.reveal())
+        reason = "signature does not match"
+    except WebhookRejected as exc:
+        genuine, reason = False, str(exc) or "rejected"
+    if not genuine:
+        logger.warning("Webhook for connection %s refused: %s", connection.pk, reason)
+        return 401, {"error": f"Webhook refused: {reason}."}
+    key = plugin.webhook_dedupe_key(lowered, body)[:128]
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                connection=connection, dedupe_key=key, headers=safe_headers(lowered),
+                body=body.decode("utf-8", errors="replace"),
+            )
+            transaction.on_commit(lambda: _publish(delivery.pk))
+    except IntegrityError:
+        return 200, {"status": "duplicate"}
+    return 202, {"status": "accepted", "delivery": delivery.pk}
+
+
+def _publish(delivery_id: int) -> None:
+    from integrations import tasks
+
+    tasks.process_webhook.delay(delivery_id)
+
+
+def process(delivery_id: int) -> SyncRun | None:
+    delivery = WebhookDelivery.objects.select_related("connection").get(pk=delivery_id)
+    if delivery.status == DeliveryStatus.PROCESSED:
+        return None
+    connection = delivery.connection
+    if not connection.is_active:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.HELD)
+        return None
+    run = runs.start(connection, "webhook")
+    try:
+        events = connection.plugin.parse_webhook(delivery.body.encode())
+        with opened(connection) as ctx, acting_as(ctx.actor):
+            for event in events:
+                _apply(ctx, run, event)
+    except RateLimited as exc:
+        runs.wait(run, exc)
+        raise runs.Reschedule(exc.retry_after or 60.0, run.pk) from exc
+    except Exception as exc:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, error=runs.describe(exc)[:2000], processed_at=timezone.now()
+        )
+        runs.fail(run, exc)
+        if isinstance(exc, VendorError | ValueError | json.JSONDecodeError):
+            return run
+        raise
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PROCESSED, processed_at=timezone.now(),
+                                                          error="")
+    return runs.finish(run)
+
+
+def _apply(ctx: Any, run: SyncRun, event: WebhookEvent) -> None:
+    stream = ctx.plugin.stream(event.stream)
+    if not isinstance(stream, PullStream) or not ctx.connection.stream_enabled(stream.name):
+        return
+    run.add(stream.name, "fetched", 0)
+    raw = event.record
+    if event.action == "delete" or (raw is None and stream.fetch_one is None):
+        _mark_missing(ctx, run, stream, event.vendor_id)
+        return
+    if raw is None:
+        raw = stream.fetch_one(ctx.client, event.vendor_id)  # thin event: the vendor's current state
+        if raw is None:
+            _mark_missing(ctx, run, stream, event.vendor_id)
+            return
+    elif _is_stale(ctx, stream, event, raw):
+        run.add(stream.name, "unchanged")
+        return
+    with transaction.atomic(), outbox.batched():
+        result = upsert_records(ctx.connection, stream, [raw], timezone.now())
+        for key, value in result.counts().items():
+            run.add(stream.name, key, value)
+        for vid, reason in result.errors:
+            run.add_error(stream.name, vid, reason)
+        run.save(update_fields=["counts", "errors", "error_count"])
+
+
+def _is_stale(ctx: Any, stream: PullStream, event: WebhookEvent, raw: dict[str, Any]) -> bool:
+    """A fat event older than the version already applied (deliveries come in any order)."""
+    if stream.updated_at is None:
+        return False
+    ref = ExternalRef.objects.filter(connection=ctx.connection, stream=stream.name, vendor_id=event.vendor_id).first()
+    try:
+        updated = stream.updated_at(raw)
+    except Exception:
+        return False
+    return bool(ref and ref.vendor_updated_at and updated and updated < ref.vendor_updated_at)
+
+
+def _mark_missing(ctx: Any, run: SyncRun, stream: PullStream, vendor_id: str) -> None:
+    marked = ExternalRef.objects.filter(
+        connection=ctx.connection, stream=stream.name, vendor_id=vendor_id, missing_at_vendor_since__isnull=True
+    ).update(missing_at_vendor_since=timezone.now())
+    run.add(stream.name, "missing", marked)
