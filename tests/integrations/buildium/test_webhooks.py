@@ -16,8 +16,8 @@ from integrations.buildium.plugin import BuildiumPlugin
 
 SECRET = "whsec-test"
 # Buildium's own example, and the compact form it signs.
-PRETTY = b'{\n  "EventName": "Rental.Created",\n  "EventDateTime": "2022-12-22T16:18:20.876772Z",\n  "AccountId": 123456,\n  "PropertyId": 78910\n}'
-COMPACT = b'{"EventName":"Rental.Created","EventDateTime":"2022-12-22T16:18:20.876772Z","AccountId":123456,"PropertyId":78910}'
+PRETTY = b'{\n  "EventName": "Rental.Created",\n  "EventDateTime": "2022-12-22T16:18:20.876772Z",\n  "AccountId": 123456,\n  "PropertyId": 78910\n}'  # noqa: E501
+COMPACT = b'{"EventName":"Rental.Created","EventDateTime":"2022-12-22T16:18:20.876772Z","AccountId":123456,"PropertyId":78910}'  # noqa: E501
 NOW = 1_780_000_000
 
 

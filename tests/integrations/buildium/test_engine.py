@@ -1,0 +1,208 @@
+"""Buildium through the sync engine: a seeded sandbox pulled into the database, reruns, incremental changes,
+pushes of a property, a home and a lease, and a webhook that makes the engine re-fetch a unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from integrations import pull, push
+from integrations import webhooks as engine_webhooks
+from integrations.buildium import webhooks
+from integrations.models import Connection, ExternalRef
+from portal.documents.models import Document
+from portal.homes import services as homes
+from portal.homes.models import Home, Homeownership, Person
+from portal.leases import services as leases
+from portal.leases.models import Lease
+from portal.locations import services as locations
+from portal.locations.models import Location
+from tests.integrations.buildium.conftest import CREDENTIALS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(buildium, vendor_clock):
+    """The sandbox on the wall clock (the engine's watermarks are wall-clock times)."""
+    vendor_clock[0] = dt.datetime.now(dt.UTC)
+    return buildium
+
+
+@pytest.fixture
+def connection(org, live) -> Connection:
+    conn = Connection(
+        organization=org,
+        vendor="buildium",
+        name="Buildium sandbox",
+        base_url=live.url,
+        config={
+            "rate_limit": {"enabled": False},
+            "options": {"operating_bank_account_id": 1, "rent_gl_account_id": 40},
+        },
+    )
+    conn.set_credentials(CREDENTIALS)
+    conn.save()
+    return conn
+
+
+def vendor_records(live, collection: str) -> list[dict]:
+    return live.control("GET", f"records/{collection}").json()
+
+
+def test_a_full_pull_lands_every_record_of_a_seeded_portfolio(org, live, connection):
+    live.app.seed(40)
+    run = pull.run_pull(connection.pk, full=True)
+    assert run.error_count == 0, run.errors
+    rentals, units = vendor_records(live, "rentals"), vendor_records(live, "units")
+    owners, tenants = vendor_records(live, "owners"), vendor_records(live, "tenants")
+    assert Location.objects.filter(organization=org, kind="property").count() == len(rentals)
+    assert Home.objects.filter(organization=org).count() == len(units) == 40
+    assert Lease.objects.filter(organization=org).count() == len(vendor_records(live, "leases"))
+    assert Person.objects.filter(organization=org).count() == len(owners) + len(tenants)
+    assert Document.objects.filter(organization=org).count() == len(vendor_records(live, "files"))
+    unit = units[0]
+    home = ExternalRef.objects.get(connection=connection, stream="units", vendor_id=str(unit["Id"])).record
+    assert (home.unit_number, home.market_rent, home.city) == (
+        unit["UnitNumber"],
+        Decimal(str(unit["MarketRent"])).quantize(Decimal("0.01")),
+        unit["Address"]["City"],
+    )
+    rental = next(r for r in rentals if r["Id"] == unit["PropertyId"])
+    assert home.location.name == rental["Name"]
+    assert home.home_type == ("multi_family" if rental["RentalSubType"] == "MultiFamily" else "single_family")
+    owner = next(o for o in owners if unit["PropertyId"] in o["PropertyIds"])
+    owner_person = ExternalRef.objects.get(connection=connection, stream="owners", vendor_id=str(owner["Id"])).record
+    assert Homeownership.objects.filter(home=home, person=owner_person).exists()
+    lease_raw = next(x for x in vendor_records(live, "leases") if x["Tenants"])
+    lease = ExternalRef.objects.get(connection=connection, stream="leases", vendor_id=str(lease_raw["Id"])).record
+    tenant_ids = {str(t["Id"]) for t in lease_raw["Tenants"]}
+    linked = set(
+        ExternalRef.objects.filter(
+            connection=connection, stream="tenants", object_id__in=lease.tenants.values("pk")
+        ).values_list("vendor_id", flat=True)
+    )
+    assert linked == tenant_ids
+
+
+def test_a_rerun_changes_nothing(org, live, connection):
+    live.app.seed(25)
+    pull.run_pull(connection.pk, full=True)
+    before = {m: m.history.count() for m in (Location, Home, Lease, Person)}
+    rerun = pull.run_pull(connection.pk, full=True)
+    totals = rerun.totals()
+    assert (totals.get("created"), totals.get("updated"), rerun.error_count) == (0, 0, 0)
+    assert {m: m.history.count() for m in (Location, Home, Lease, Person)} == before
+
+
+def test_an_edit_made_in_buildium_is_picked_up_by_the_next_incremental_pull(org, live, connection, vendor_clock):
+    live.app.seed(20)
+    pull.run_pull(connection.pk, full=True)
+    vendor_clock[0] = dt.datetime.now(dt.UTC)
+    live.control("POST", "records/units/3", json={"MarketRent": 4321.0, "UnitBedrooms": "FourBed"})
+    run = pull.run_pull(connection.pk)
+    assert run.counts["units"]["updated"] == 1 and run.totals()["created"] == 0
+    home = ExternalRef.objects.get(connection=connection, stream="units", vendor_id="3").record
+    assert (home.market_rent, home.bedrooms) == (Decimal("4321.00"), 4)
+
+
+def test_a_property_home_and_lease_made_in_the_portal_are_pushed_parents_first(org, live, connection):
+    prop = locations.create_location(
+        org,
+        kind="property",
+        name="Lintel Towers",
+        address_line1="5 Main St",
+        city="Dayton",
+        state="OH",
+        postal_code="45402",
+    )
+    home = homes.create_home(
+        org,
+        location=prop,
+        address_line1="5 Main St",
+        city="Dayton",
+        state="OH",
+        postal_code="45402",
+        unit_number="7C",
+        bedrooms=2,
+        bathrooms=Decimal("1.5"),
+        market_rent=Decimal("1250.00"),
+        home_type="multi_family",
+    )
+    tenant = homes.create_person(org, first_name="Ada", last_name="Park", email="ada@example.com")
+    lease = leases.create_lease(
+        org,
+        home=home,
+        tenants=[tenant],
+        status="active",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+        rent=Decimal("1250.00"),
+        deposit=Decimal("500.00"),
+    )
+    run = push.run_drain(connection.pk)
+    assert run is not None and run.error_count == 0, run.errors
+    [rental] = vendor_records(live, "rentals")
+    [unit] = vendor_records(live, "units")
+    [vendor_lease] = vendor_records(live, "leases")
+    assert (rental["Name"], rental["OperatingBankAccountId"], rental["Address"]["Country"]) == (
+        "Lintel Towers",
+        1,
+        "UnitedStates",
+    )
+    assert (unit["PropertyId"], unit["UnitNumber"], unit["UnitBedrooms"], unit["UnitBathrooms"]) == (
+        rental["Id"],
+        "7C",
+        "TwoBed",
+        "OnePointFiveBath",
+    )
+    assert (vendor_lease["UnitId"], vendor_lease["LeaseType"], vendor_lease["AccountDetails"]) == (
+        unit["Id"],
+        "Fixed",
+        {"Rent": 1250.0, "SecurityDeposit": 500.0},
+    )
+    assert [t["FirstName"] for t in vendor_lease["CurrentTenants"]] == ["Ada"]
+    homes.update_home(home, market_rent=Decimal("1300.00"))
+    leases.update_lease(lease, end_date=dt.date(2027, 1, 31))
+    assert push.run_drain(connection.pk).error_count == 0
+    assert vendor_records(live, "units")[0]["MarketRent"] == 1300.0
+    assert vendor_records(live, "leases")[0]["LeaseToDate"] == "2027-01-31"
+    assert len(vendor_records(live, "units")) == 1  # an update, not a second unit
+
+
+def test_a_push_buildium_would_refuse_fails_locally_with_buildiums_words(org, live, connection):
+    prop = locations.create_location(
+        org, kind="property", name="No ZIP", address_line1="1 A St", city="Erie", state="PA"
+    )
+    run = push.run_drain(connection.pk)
+    assert run.error_count == 1
+    assert "Address.PostalCode: The PostalCode field is required." in json.dumps(run.errors)
+    assert live.control("GET", "stats").json().get("requests", 0) == 0
+    assert prop.pk
+
+
+def test_a_signed_webhook_makes_the_engine_refetch_the_unit(org, live, connection, vendor_clock):
+    live.app.seed(10)
+    pull.run_pull(connection.pk, full=True)
+    vendor_clock[0] = dt.datetime.now(dt.UTC)
+    live.app.store.update("units", "2", {"UnitNumber": "PH"})  # changed quietly; only the webhook tells
+    body = json.dumps(
+        {
+            "EventName": "RentalUnit.Updated",
+            "EventDateTime": "2026-06-01T12:00:00.1234567Z",
+            "AccountId": 1,
+            "UnitId": 2,
+        },
+        separators=(",", ":"),
+    ).encode()
+    status, answer = engine_webhooks.receive(connection, webhooks.sign(CREDENTIALS["webhook_secret"], body), body)
+    assert status == 202
+    assert engine_webhooks.receive(connection, webhooks.sign(CREDENTIALS["webhook_secret"], body), body)[0] == 200
+    engine_webhooks.process(answer["delivery"])
+    home = ExternalRef.objects.get(connection=connection, stream="units", vendor_id="2").record
+    assert home.unit_number == "PH"
+    bad = engine_webhooks.receive(connection, webhooks.sign("wrong", body), body)
+    assert bad[0] == 401
