@@ -264,16 +264,56 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.APIKeyAuthentication",  # first: its Bearer challenge makes refusals 401
+        "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF on unsafe methods
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.OrganizationAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.OrganizationRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["portal.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS answers 405 like any other undocumented method
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.LintelAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lintel API",
-    "DESCRIPTION": "Locations, homes, people, leases and documents of one organization.",
+    "DESCRIPTION": (
+        "Locations, homes, people, homeownerships, leases and documents of one organization.\n\n"
+        "**Auth**: `Authorization: Bearer lnt_<prefix>_<secret>` (create keys in the portal under /api/keys/ or with "
+        "`manage.py create_api_key`); read keys get 403 on writes. **Lists**: cursor pagination (`next`/`previous` "
+        "links, `page_size` up to 100), filters, `ordering`, `search`, `updated_since` for incremental reads. "
+        "**Errors**: always `{\"error\": {\"code\", \"message\", \"fields\"}}`. **Limits**: X-RateLimit-* "
+        "headers on every response, 429 with Retry-After. **Idempotency**: send `Idempotency-Key` on POST. "
+        "See docs/api.md for the full guide."
+    ),
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HomeStatusEnum": "portal.homes.models.HomeStatus",
+        "LeaseStatusEnum": "portal.leases.models.LeaseStatus",
+        "ErrorCodeEnum": "portal.api.errors.ERROR_CODES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.strict_request_bodies",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True, "filter": True},
     "REDOC_DIST": "SIDECAR",
 }
 API_THROTTLE_RATE = env.get("API_THROTTLE_RATE", "600/minute")

@@ -1,0 +1,142 @@
+"""Query filters for the lists (django-filter). Unknown values are refused with a 400, never ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.request import Request
+
+from portal.accounts.scoping import scoped
+from portal.documents.models import Category, Document
+from portal.homes.models import Home, Homeownership, HomeStatus, HomeType, OwnershipType, Person
+from portal.leases.models import Lease, LeaseStatus, LeaseType
+from portal.locations.models import Kind, Location
+
+
+class StrictBooleanField(forms.Field):
+    """Only “true” or “false”: a typo must not silently mean “no filter”."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+def _scoped(model: type) -> Any:
+    def queryset(request: Request | None) -> QuerySet:
+        from portal.api.tenancy import tenant_of
+
+        return model.objects.none() if request is None else scoped(model, tenant_of(request))
+
+    return queryset
+
+
+def _subtree(*lookups: str) -> Any:
+    """A filter method keeping rows whose location (through ``lookups``) is the given one or under it."""
+
+    def method(queryset: QuerySet, name: str, value: Location | None) -> QuerySet:
+        if value is None:
+            return queryset
+        q = Q()
+        for lookup in lookups:
+            q |= Q(**{f"{lookup}__startswith": value.path})
+        return queryset.filter(q)
+
+    return staticmethod(method)
+
+
+def location_filter(help_text: str = "This location and everything under it.") -> df.ModelChoiceFilter:
+    subtree = df.ModelChoiceFilter(queryset=_scoped(Location), method="filter_location", label=help_text)
+    return extend_schema_field(OpenApiTypes.INT)(subtree)
+
+
+def updated_since() -> df.IsoDateTimeFilter:
+    return df.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte",
+        label="Only rows changed at or after this time (ISO 8601); for incremental reads.",
+    )
+
+
+class Common(df.FilterSet):
+    updated_since = updated_since()
+    external_id = df.CharFilter(field_name="external_id", label="Your own id for the record (exact).")
+
+
+class LocationFilter(Common):
+    location = location_filter("This location and its whole subtree.")
+    parent = df.ModelChoiceFilter(queryset=_scoped(Location), label="Direct children of this location.")
+    kind = df.ChoiceFilter(choices=Kind.choices)
+    is_active = StrictBooleanFilter()
+    filter_location = _subtree("path")
+
+    class Meta:
+        model = Location
+        fields: list[str] = []
+
+
+class HomeFilter(Common):
+    location = location_filter()
+    status = df.ChoiceFilter(choices=HomeStatus.choices)
+    type = df.ChoiceFilter(field_name="home_type", choices=HomeType.choices, label="Home type.")
+    filter_location = _subtree("location__path")
+
+    class Meta:
+        model = Home
+        fields: list[str] = []
+
+
+class PersonFilter(Common):
+    email = df.CharFilter(field_name="email", lookup_expr="iexact")
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+
+class HomeownershipFilter(df.FilterSet):
+    updated_since = updated_since()
+    location = location_filter()
+    home = df.ModelChoiceFilter(queryset=_scoped(Home))
+    person = df.ModelChoiceFilter(queryset=_scoped(Person))
+    type = df.ChoiceFilter(field_name="ownership_type", choices=OwnershipType.choices, label="Ownership type.")
+    filter_location = _subtree("home__location__path")
+
+    class Meta:
+        model = Homeownership
+        fields: list[str] = []
+
+
+class LeaseFilter(Common):
+    location = location_filter()
+    home = df.ModelChoiceFilter(queryset=_scoped(Home))
+    status = df.ChoiceFilter(choices=LeaseStatus.choices)
+    type = df.ChoiceFilter(field_name="lease_type", choices=LeaseType.choices, label="Lease type.")
+    filter_location = _subtree("home__location__path")
+
+    class Meta:
+        model = Lease
+        fields: list[str] = []
+
+
+class DocumentFilter(Common):
+    location = location_filter("Documents of this location, or of homes and leases under it.")
+    home = df.ModelChoiceFilter(queryset=_scoped(Home))
+    lease = df.ModelChoiceFilter(queryset=_scoped(Lease))
+    category = df.ChoiceFilter(choices=Category.choices)
+    filter_location = _subtree("location__path", "home__location__path", "lease__home__location__path")
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
