@@ -121,3 +121,23 @@ def test_delay_on_commit_is_deferred_by_the_same_on_commit_hook(django_capture_o
 
 def test_ping_answers_pong():
     assert ping.run("x") == "pong x"
+
+
+def test_tasks_publish_to_the_configured_broker_in_any_django_process(tmp_path):
+    """A process that only sets Django up (the web server, a shell) must use Lintel's app, not Celery's default."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup()\n"
+        "from portal.core.tasks import ping\n"
+        "print(ping.app.main, ping.app.conf.broker_url)\n"
+    )
+    env = {**os.environ, "LINTEL_VAR_DIR": str(tmp_path), "CELERY_BROKER_URL": "redis://127.0.0.1:1/9"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["lintel", "redis://127.0.0.1:1/9"]
