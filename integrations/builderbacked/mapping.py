@@ -57,7 +57,13 @@ class Node:
     display_name: str = ""
     abbreviation: str = ""
     is_active: bool = True
-    vendor_id: str | None = None  # its key at Builder Backed in this connection (ExternalRef), when linked
+    vendor_id: str | None = None  # its key at Builder Backed in this connection (ExternalRef), when it has one
+    confirmed: bool | None = None  # the vendor has acknowledged it (None: whenever it has a vendor id)
+
+    @property
+    def linked(self) -> bool:
+        """At the vendor for sure: pulled from it, or pushed and answered (a reserved id is not enough)."""
+        return self.vendor_id is not None if self.confirmed is None else self.confirmed
 
     @property
     def bb_id(self) -> str:
@@ -99,7 +105,7 @@ def chain_refusal(chain: Sequence[Node], *, pushing_active: bool = True) -> Refu
     if not pushing_active or not chain:
         return None
     for node in chain:
-        if not node.is_active or (node.kind == "region" and node.vendor_id is None):
+        if not node.is_active or (node.kind == "region" and not node.linked):
             state = "inactive" if not node.is_active else "not among the regions Builder Backed lists"
             return Refusal(status=404, message=not_found(chain[0]), field=None,
                            detail=f"{node.kind.replace('_', ' ')} “{node.name}” is {state}")
@@ -108,7 +114,7 @@ def chain_refusal(chain: Sequence[Node], *, pushing_active: bool = True) -> Refu
 
 def pending(chain: Sequence[Node]) -> Node | None:
     """The first parent the portal will push but has not pushed yet (the push waits for it)."""
-    return next((n for n in chain if n.kind != "region" and n.vendor_id is None), None)
+    return next((n for n in chain if n.kind != "region" and not n.linked), None)
 
 
 def _optional(body: dict[str, Any], **values: str | None) -> None:
@@ -123,7 +129,7 @@ def location_envelope(node: Node, chain: Sequence[Node]) -> dict[str, Any]:
     body: dict[str, Any] = {"externalId": node.bb_id, "name": node.name}
     body[parent_field] = chain[0].bb_id if chain else ""
     _optional(body, displayName=node.display_name, abbreviatedName=node.abbreviation)
-    refusal = chain_refusal(chain, pushing_active=node.is_active or node.vendor_id is None)
+    refusal = chain_refusal(chain, pushing_active=node.is_active or not node.linked)
     return _envelope(body, refusal, level=segment, active=node.is_active)
 
 

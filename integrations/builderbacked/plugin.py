@@ -15,6 +15,7 @@ from django.conf import settings
 from integrations.base import (
     ConfigField,
     Conflict,
+    DependencyPending,
     Mapped,
     Page,
     Plugin,
@@ -35,10 +36,19 @@ BB_KINDS = (Kind.REGION, Kind.DIVISION, Kind.MASTER_COMMUNITY, Kind.NEIGHBORHOOD
 
 
 # --- portal -> views ---------------------------------------------------------------------------------------------
+def confirmed(refs: RefResolver, obj: Any) -> bool:
+    """Has the vendor acknowledged this record (pulled, or pushed and answered)? A reserved id is not enough."""
+    try:
+        refs.require(obj)
+    except DependencyPending:
+        return False
+    return True
+
+
 def node(location: Location, refs: RefResolver) -> Node:
     return Node(pk=location.pk, kind=location.kind, name=location.name, external_id=location.external_id,
                 display_name=location.display_name, abbreviation=location.abbreviation,
-                is_active=location.is_active, vendor_id=refs.vendor_id(location))
+                is_active=location.is_active, vendor_id=refs.vendor_id(location), confirmed=confirmed(refs, location))
 
 
 def ancestors(location: Location, include_self: bool = False) -> list[Location]:
@@ -71,8 +81,9 @@ def pushes_home(home: Any) -> bool:
 
 # --- stream functions --------------------------------------------------------------------------------------------
 def raise_refusal(refusal: Refusal) -> None:
+    """The vendor's status and words; "refused locally" says nothing was sent; the detail says why."""
     fields = {refusal["field"] or "hierarchy": refusal["detail"]} if refusal["detail"] else {}
-    raise Rejected(refusal["message"], status=refusal["status"], field_errors=fields)
+    raise Rejected(refusal["message"], status=refusal["status"], vendor_code="refused locally", field_errors=fields)
 
 
 def validator(check: Any) -> Any:
@@ -215,8 +226,6 @@ class BuilderBackedPlugin(Plugin):
         ConfigField("client_auth", "Client authentication", required=False, default="basic", kind="choice",
                     choices=(("basic", "HTTP Basic (RFC 6749 §2.3.1)"),
                              ("form", "client_id/client_secret form fields"))),
-        ConfigField("requests_per_second", "Requests per second", required=False, default=5.0, kind="float",
-                    help="Builder Backed publishes no limit; 5/s stays well clear of a typical gateway."),
     )
 
     def streams(self) -> list[Stream]:
