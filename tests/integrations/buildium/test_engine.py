@@ -7,7 +7,9 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import httpx
 import pytest
+from django.http import Http404
 
 from integrations import pull, push
 from integrations import webhooks as engine_webhooks
@@ -206,3 +208,24 @@ def test_a_signed_webhook_makes_the_engine_refetch_the_unit(org, live, connectio
     assert home.unit_number == "PH"
     bad = engine_webhooks.receive(connection, webhooks.sign("wrong", body), body)
     assert bad[0] == 401
+
+
+def test_a_pulled_file_is_served_on_demand_through_a_fresh_buildium_download_url(org, live, connection, member, rf):
+    from integrations.buildium.views import download_file
+    from portal.accounts.scoping import Tenant
+
+    live.app.seed(10)
+    pull.run_pull(connection.pk, full=True)
+    file_id = vendor_records(live, "files")[0]["Id"]
+    document = ExternalRef.objects.get(connection=connection, stream="files", vendor_id=str(file_id)).record
+    assert document.external_url.endswith(f"/integrations/buildium/files/{file_id}/")
+    request = rf.get("/")
+    request.user, request.tenant = member.user, Tenant.for_membership(member)
+    response = download_file(request, file_id)
+    assert response.status_code == 302
+    assert httpx.get(response["Location"]).content.startswith(
+        b"Property insurance certificate" if document.location_id else b"Signed lease"
+    )
+    request.tenant = None
+    with pytest.raises(Http404):
+        download_file(request, file_id)
