@@ -31,7 +31,8 @@ from integrations.sandbox.app import SandboxApp
 DEMO_CLIENT_ID = "lintel-demo"
 DEMO_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - the sandbox's published demo credential, not a secret
 ALL_SCOPES = ("location.write", "home.write", "user.write", "document.write")
-REGIONS = ("Cincinnati", "Columbus", "Dayton", "Indianapolis", "Louisville")
+# The demo organization's regions (Texas, Florida) are among them, so its tree can be pushed once linked.
+REGIONS = ("Cincinnati", "Columbus", "Dayton", "Florida", "Texas")
 LEVELS = 'any(divisions, "master-communities", neighborhoods)'
 
 
