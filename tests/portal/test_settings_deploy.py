@@ -96,3 +96,17 @@ def test_secrets_can_come_from_files(tmp_path):
     done = run([sys.executable, "-c", script], env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == key_file.read_text().strip()
+
+
+def test_every_environment_variable_the_settings_read_is_in_the_readme_table():
+    import re
+
+    read = set()
+    for source in ("portal/settings.py", "portal/env.py"):
+        text = (ROOT / source).read_text()
+        read |= set(re.findall(r'env\.get(?:_bool|_int|_list)?\(\s*"([A-Z][A-Z0-9_]+)"', text))
+        read |= set(re.findall(r'os\.environ(?:\.get)?[(\[]\s*"([A-Z][A-Z0-9_]+)"', text))
+    table = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", (ROOT / "README.md").read_text(), flags=re.MULTILINE))
+    assert read, "no variables found: has the way settings read the environment changed?"
+    assert read - table == set(), "add these to README.md's configuration table"
+    assert table - read == set(), "README.md documents variables the settings no longer read"

@@ -51,11 +51,9 @@ def answers(url: str) -> bool:
 
 
 def password_hint() -> str:
-    if os.environ.get("DEMO_ADMIN_PASSWORD") or os.environ.get("DEMO_ADMIN_PASSWORD_FILE"):
+    # seed_demo takes DEMO_ADMIN_PASSWORD, or generates one and prints it once (it is never stored in clear).
+    if os.environ.get("DEMO_ADMIN_PASSWORD", "").strip():
         return "the value of DEMO_ADMIN_PASSWORD"
-    stored = settings.VAR_DIR / "demo_admin_password"
-    if stored.exists():
-        return f"in {stored}"
     return ("the one `manage.py seed_demo` printed when it created the demo "
             f"(forgotten? `manage.py changepassword {DEMO_ADMIN}`)")
 
