@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from portal.accounts.scoping import Tenant, scoped
 from portal.homes.models import Home, HomeStatus, HomeType
@@ -115,5 +115,9 @@ class HomeFilterForm(forms.Form):
             active = Exists(scoped(Lease, self.tenant).filter(home=OuterRef("pk"), status=LeaseStatus.ACTIVE))
             homes = homes.filter(active if data["active_lease"] == "yes" else ~active)
         sort = self.current_sort
-        fields = SORTS[sort.lstrip("-")]
-        return homes.order_by(*(f"-{f}" if sort.startswith("-") else f for f in fields))
+        descending = sort.startswith("-")
+        # Homes without a value (e.g. no market rent) come last either way, on every database.
+        return homes.order_by(*(
+            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+            for name in SORTS[sort.lstrip("-")]
+        ))
