@@ -13,8 +13,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from portal.accounts.apikeys import revoke_key
 from portal.accounts.models import ADMIN_ROLES, APIKey, Membership, Organization, Role, User
 from portal.core.admin import (
     AdminAccess,
@@ -158,5 +158,8 @@ class APIKeyAdmin(ScopedModelAdmin):
 
     @admin.action(description="Revoke the selected API keys")
     def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        live = list(queryset.filter(revoked_at__isnull=True))
+        for key in live:
+            revoke_key(key)
+        count = len(live)
         self.message_user(request, f"Revoked {count} API key{'s' if count != 1 else ''}.", messages.SUCCESS)

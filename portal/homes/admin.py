@@ -14,13 +14,14 @@ from portal.core.admin import (
     DerivedOrgForm,
     ScopedAdmin,
     ScopedInline,
+    ScopedModelAdmin,
     add_domain_error,
     changed_values,
     count_of,
 )
 from portal.documents.admin import DocumentInline
 from portal.homes import services
-from portal.homes.models import Home, Homeownership, Person
+from portal.homes.models import Home, HomeImport, Homeownership, Person
 from portal.leases.models import Lease, LeaseTenant
 
 
@@ -193,3 +194,21 @@ class HomeownershipAdmin(ScopedAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for link in queryset:
             services.remove_homeowner(link)
+
+
+@admin.register(HomeImport)
+class HomeImportAdmin(ScopedModelAdmin):
+    """Uploaded homes CSVs, to look at: previews are applied or cancelled in the portal, where the rules run."""
+
+    list_display = ["file_name", "status", "creates", "updates", "error_rows", "created_by", "organization",
+                    "created_at", "applied_at"]
+    list_filter = ["status", ("organization", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["created_by", "organization"]
+    search_fields = ["file_name"]
+    fields = ["file_name", "status", "creates", "updates", "error_rows", "created_by", "organization", "created_at",
+              "applied_at"]
+    readonly_fields = fields
+    can_add = False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from portal.accounts.models import APIKey, Membership, Organization, Role, User
 from portal.documents.models import Document
-from portal.homes.models import Home, Homeownership, Person
+from portal.homes.models import Home, HomeImport, Homeownership, Person
 from portal.leases.models import Lease, LeaseTenant
 from portal.locations.models import Kind, Location
 from tests.conftest import Portfolio
@@ -95,6 +95,13 @@ def add_documents(p: Portfolio, n: int, tag: str) -> None:
     )
 
 
+def add_home_imports(p: Portfolio, n: int, tag: str) -> None:
+    user = User.objects.get(email="staff@example.com")
+    HomeImport.objects.bulk_create(
+        HomeImport(organization=p.org, created_by=user, file_name=f"{tag}{i}.csv") for i in range(n)
+    )
+
+
 def add_organizations(p: Portfolio, n: int, tag: str) -> None:
     orgs = Organization.objects.bulk_create(Organization(name=f"{tag}{i}", slug=f"{tag}-{i}") for i in range(n))
     member = Membership.objects.filter(user__email="staff@example.com").first()
@@ -125,6 +132,7 @@ CHANGELISTS: list[tuple[str, Callable[[Portfolio, int, str], None]]] = [
     ("homes_home", add_homes),
     ("homes_person", add_people),
     ("homes_homeownership", add_homeownerships),
+    ("homes_homeimport", add_home_imports),
     ("leases_lease", add_leases),
     ("leases_leasetenant", add_lease_tenants),
     ("documents_document", add_documents),

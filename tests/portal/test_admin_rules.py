@@ -156,3 +156,19 @@ def test_homeowners_are_added_inline_through_the_service(admin_client, portfolio
     link = portfolio.home.homeownerships.get()
     assert link.person == portfolio.person
     assert link.history.first().actor_kind == "user"
+
+
+def test_an_api_key_page_shows_its_prefix_never_its_hash_and_the_action_revokes_it(admin_client, portfolio):
+    from portal.accounts.apikeys import issue_key
+
+    issued = issue_key(portfolio.org, name="CRM sync")
+    page = admin_client.get(reverse("admin:accounts_apikey_change", args=[issued.key.pk])).content.decode()
+    assert issued.key.prefix in page
+    assert issued.key.hashed_key not in page
+    assert issued.plaintext not in page
+    response = admin_client.post(reverse("admin:accounts_apikey_changelist"),
+                                 {"action": "revoke", "_selected_action": [issued.key.pk]})
+    assert response.status_code == 302
+    issued.key.refresh_from_db()
+    assert issued.key.revoked_at is not None
+    assert admin_client.get(reverse("admin:accounts_apikey_add")).status_code == 403
