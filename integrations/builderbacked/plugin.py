@@ -30,6 +30,7 @@ from integrations.builderbacked import mapping, validation
 from integrations.builderbacked.client import BuilderBackedClient
 from integrations.builderbacked.mapping import LEVELS, Node, Refusal
 from integrations.builderbacked.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, BuilderBackedSandbox
+from integrations.models import ExternalRef
 from portal.locations.models import Kind, Location
 
 BB_KINDS = (Kind.REGION, Kind.DIVISION, Kind.MASTER_COMMUNITY, Kind.NEIGHBORHOOD)
@@ -149,6 +150,15 @@ def owner_to_payload(link: Any, refs: RefResolver) -> dict[str, Any]:
     return mapping.homeowner_envelope(refs.require(link.home), link.person, link.ownership_type)
 
 
+def owner_validate(payload: dict[str, Any]) -> None:
+    validator(validation.check_homeowner)(payload)
+    key = mapping.homeowner_vendor_id(payload["home"], payload["body"]["email"])
+    room = ExternalRef._meta.get_field("vendor_id").max_length or 0
+    if len(key) > room:  # the link could not be stored, so the owner could never be removed again: do not add
+        raise Rejected(f"The home's external id and the e-mail together exceed {room} characters, "
+                       "the longest homeowner link the portal can keep.", vendor_code="refused locally")
+
+
 def owner_create(client: BuilderBackedClient, payload: dict[str, Any]) -> str:
     client.add_homeowner(payload["home"], payload["body"])
     return mapping.homeowner_vendor_id(payload["home"], payload["body"]["email"])
@@ -242,7 +252,7 @@ class BuilderBackedPlugin(Plugin):
                        find=home_find, planned_id=lambda p: p["body"]["externalId"]),
             PushStream(name="homeowners", model="homes.Homeownership", order=50,
                        applies_to=lambda link: pushes_home(link.home), to_payload=owner_to_payload,
-                       validate=validator(validation.check_homeowner), create=owner_create,
+                       validate=owner_validate, create=owner_create,
                        update=owner_update, delete=owner_delete,  # type: ignore[arg-type]
                        planned_id=lambda p: mapping.homeowner_vendor_id(p["home"], p["body"]["email"])),
             PushStream(name="documents", model="documents.Document", order=60, applies_to=pushes_document,

@@ -166,3 +166,29 @@ def test_a_429_is_waited_out_for_as_long_as_retry_after_says(make_client, bb_san
     assert waits == [1.0]
     assert time.monotonic() - started >= 1.0
     assert bb_sandbox.stats()["429_sent"] == 1
+
+
+def test_the_sandboxs_own_rate_limit_answers_429_in_springs_shape_and_the_client_waits_it_out(make_client, bb_sandbox):
+    import httpx
+
+    client = make_client()
+    client.regions()
+    bb_sandbox.control("POST", "rate", {"requests": 3, "per_seconds": 1})
+    for _ in range(8):
+        assert len(client.regions()) == 5
+    assert bb_sandbox.stats()["429_sent"] >= 1
+    for _ in range(4):
+        raw = httpx.get(f"{bb_sandbox.url}/api/v2/locations/regions")
+    assert raw.status_code == 429 and float(raw.headers["Retry-After"]) > 0
+    assert {k: raw.json()[k] for k in ("status", "error", "path")} == {
+        "status": 429, "error": "Too Many Requests", "path": "/api/v2/locations/regions"}
+
+
+@pytest.mark.parametrize("kind", ["malformed", "drop"])
+def test_a_truncated_or_dropped_answer_to_a_read_is_retried(make_client, bb_sandbox, kind):
+    waits: list[float] = []
+    client = make_client(sleep=waits.append)
+    client.regions()
+    bb_sandbox.control("POST", "faults", {"script": [{"kind": kind, "method": "GET", "path": "/api/v2/locations"}]})
+    assert len(client.regions()) == 5
+    assert len(waits) == 1

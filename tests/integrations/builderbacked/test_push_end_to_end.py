@@ -173,3 +173,13 @@ def test_removing_a_homeowner_removes_them_at_the_vendor_by_email(connection, tr
     assert bb_sandbox.received("DELETE")[-1]["path"] == "/api/v2/homes/HOME_12345/users/jane@example.com"
     assert bb_sandbox.app.store.get("homes", "HOME_12345")["homeowners"] == []
     assert not ExternalRef.objects.filter(stream="homeowners").exists()
+
+
+def test_a_homeowner_link_too_long_to_keep_is_refused_before_it_is_added(org, connection, tree, bb_sandbox):
+    run_drain(connection.pk)
+    long_email = "a" * 60 + "@" + "b" * 40 + ".example.com"
+    person = homes.create_person(org, first_name="Lee", last_name="Long", email=long_email)
+    homes.set_homeowner(tree["home"], person, "other")
+    run = run_drain(connection.pk)
+    assert "exceed 100 characters" in run.errors[0]["reason"]
+    assert len(bb_sandbox.app.store.get("homes", "HOME_12345")["homeowners"]) == 1
