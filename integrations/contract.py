@@ -161,11 +161,17 @@ class Plugin:
     def push_streams(self) -> list[PushStream]:
         return sorted((s for s in self.streams() if isinstance(s, PushStream)), key=lambda s: s.order)
 
-    def stream(self, name: str) -> Stream:
-        for s in self.streams():
+    def pull_stream(self, name: str) -> PullStream:
+        for s in self.pull_streams():
             if s.name == name:
                 return s
-        raise KeyError(f"{self.key} has no stream {name!r}")
+        raise KeyError(f"{self.key} has no pull stream {name!r}")
+
+    def push_stream(self, name: str) -> PushStream:
+        for s in self.push_streams():
+            if s.name == name:
+                return s
+        raise KeyError(f"{self.key} has no push stream {name!r}")
 
     def make_client(self, base_url: str, credentials: dict[str, str], config: dict[str, Any], **kw: Any) -> BaseClient:
         return self.client_class(base_url, credentials, config, **kw)

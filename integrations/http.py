@@ -253,12 +253,16 @@ class BaseClient:
 
     def get_json(self, path: str, **kwargs: Any) -> Any:
         """GET and parse, retrying a malformed body like any other transient failure."""
+        return self.get_json_response(path, **kwargs)[1]
+
+    def get_json_response(self, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
+        """GET and parse; returns (response, body) for callers that also need headers (e.g. X-Total-Count)."""
         attempt = 0
         while True:
             attempt += 1
             response = self.request("GET", path, **kwargs)
             try:
-                return self.json(response)
+                return response, self.json(response)
             except TransientError:
                 if attempt >= self.max_attempts:
                     raise

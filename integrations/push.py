@@ -137,9 +137,10 @@ def _retry_later(entry: OutboxEntry, error: str, run: SyncRun) -> None:
 
 
 def _push(ctx: SyncContext, entry: OutboxEntry) -> str:
-    stream = ctx.plugin.stream(entry.stream)
-    if not isinstance(stream, PushStream):
-        raise VendorError(f"{entry.stream} is not a push stream of {ctx.plugin.key}")
+    try:
+        stream: PushStream = ctx.plugin.push_stream(entry.stream)
+    except KeyError as exc:
+        raise VendorError(f"{entry.stream} is not a push stream of {ctx.plugin.key}") from exc
     ref = ref_for(ctx.connection, entry.content_type, entry.object_id, stream.name)
     if entry.action == "delete":
         if ref is not None and stream.delete is not None:

@@ -94,8 +94,8 @@ def process(delivery_id: int) -> SyncRun | None:
 
 
 def _apply(ctx: Any, run: SyncRun, event: WebhookEvent) -> None:
-    stream = ctx.plugin.stream(event.stream)
-    if not isinstance(stream, PullStream) or not ctx.connection.stream_enabled(stream.name):
+    stream = ctx.plugin.pull_stream(event.stream)
+    if not ctx.connection.stream_enabled(stream.name):
         return
     run.add(stream.name, "fetched", 0)
     raw = event.record

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -84,7 +85,8 @@ class SandboxApp(ControlMixin):
 
     def rate_limited_response(self, retry_after: float) -> Response:
         response = self.error_response(429, "Too many requests", "RateLimited")
-        response.headers["Retry-After"] = str(max(1, round(retry_after + 0.4999)))
+        # Whole seconds as vendors send them; below a second (tests' fast faults) the exact fraction.
+        response.headers["Retry-After"] = f"{retry_after:.3f}" if retry_after < 1 else str(math.ceil(retry_after))
         return response
 
     def seed(self, n: int) -> None:

@@ -57,3 +57,14 @@ def fake_connection(org, fake_sandbox, fake_plugin):
     connection.set_credentials(fake_plugin.demo_credentials)
     connection.save()
     return connection
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks published by the code under test run at once, in process, instead of landing in the real broker."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -51,8 +51,7 @@ def _page(coll: str) -> Any:
         params: dict[str, Any] = {"offset": offset, "limit": PAGE_SIZE}
         if since is not None:
             params["updated_since"] = since.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-        response = client.request("GET", f"/v1/{coll}", params=params)
-        rows = client.json(response)
+        response, rows = client.get_json_response(f"/v1/{coll}", params=params)
         total = int(response.headers.get("X-Total-Count", "0"))
         nxt = {"offset": offset + len(rows)} if rows and offset + len(rows) < total else None
         return Page(rows, nxt, total)
@@ -92,7 +91,8 @@ def map_unit(raw: dict) -> Mapped:
     return Mapped(
         {"address_line1": raw["address_line1"], "city": raw.get("city") or "", "state": raw.get("state") or "",
          "postal_code": raw.get("postal_code") or "", "unit_number": str(raw.get("unit_number") or ""),
-         "bedrooms": raw.get("bedrooms"), "market_rent": rent, "home_type": "multi_family"},
+         "bedrooms": raw.get("bedrooms"), "market_rent": rent, "home_type": "multi_family",
+         "status": "inactive" if raw.get("archived") else "active"},
         parents={"location": Ref("properties", str(raw["property_id"]))},
     )
 
