@@ -56,7 +56,8 @@ class LinkHomeForm(forms.Form):
     def __init__(self, tenant: Tenant, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["home"] = picker_field(
-            "home", tenant, label="Home", help_text="Type part of the address to find the home."
+            "home", tenant, label="Home", help_text="Type part of the address to find the home.",
+            empty_label="Choose a home",
         )
         fill_pickers(self, tenant)
 

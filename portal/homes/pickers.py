@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from portal.accounts.scoping import Tenant, scoped
 from portal.homes.models import Home, Person
@@ -100,9 +101,14 @@ class PickerMixin:
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
         select = super().render(name, value, attrs, renderer)  # type: ignore[misc]
         select_id = (attrs or {}).get("id") or f"id_{name}"
-        url = f"{reverse('people:picker_options', args=[self.kind])}?name={name}"
+        params = {"name": name}
         if getattr(self, "allow_multiple_selected", False):
-            url += "&multiple=1"
+            params["multiple"] = "1"
+        else:
+            choices = list(getattr(self, "choices", []))
+            if choices and choices[0][0] == "":
+                params["empty"] = str(choices[0][1])  # the refreshed list keeps the same blank choice
+        url = f"{reverse('people:picker_options', args=[self.kind])}?{urlencode(params)}"
         noun = KINDS[self.kind].noun
         search = format_html(
             '<input type="search" id="{}_search" name="{}_q" class="picker-search" aria-label="Search {}" '
@@ -161,6 +167,7 @@ def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
     chosen = {int(v) for v in selected if v.isdigit()}
     html = render_to_string(
         "people/picker_options.html",
-        {"choices": choices, "chosen": chosen, "multiple": request.GET.get("multiple") == "1"},
+        {"choices": choices, "chosen": chosen, "multiple": request.GET.get("multiple") == "1",
+         "empty": request.GET.get("empty", "—")[:60]},
     )
     return HttpResponse(html)

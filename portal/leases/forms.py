@@ -44,7 +44,7 @@ class LeaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lease = lease
         if lease is None:
-            self.fields["home"] = picker_field("home", tenant, label="Home",
+            self.fields["home"] = picker_field("home", tenant, label="Home", empty_label="Choose a home",
                                                help_text="Type part of the address to find the home.")
         else:
             del self.fields["home"]

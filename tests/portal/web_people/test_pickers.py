@@ -72,3 +72,10 @@ def test_a_record_not_in_the_short_list_can_still_be_chosen(portfolio, member):
 
     assert form.is_valid(), form.errors
     assert f'value="{last.pk}" selected' in str(form["home"])
+
+
+def test_a_refreshed_single_choice_picker_keeps_its_blank_choice(member_client, portfolio):
+    body = options(member_client, "home", name="home", home_q="elm", empty="Choose a home")
+
+    assert body.startswith('<option value="">Choose a home</option>')
+    assert "1 Elm St" in body
