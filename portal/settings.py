@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "HomeStatusEnum": "portal.homes.models.HomeStatus",
+        "LocationKindEnum": "portal.locations.models.Kind",  # SyncRun also has a "kind": name both apart
         "LeaseStatusEnum": "portal.leases.models.LeaseStatus",
         "ErrorCodeEnum": "portal.api.errors.ERROR_CODES",
     },
