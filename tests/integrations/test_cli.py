@@ -1,0 +1,58 @@
+"""The operator CLI: add prints an id, sync --wait prints the run's counts, connect-demo is idempotent."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from integrations.models import Connection, OutboxEntry
+from portal.locations import services as locations
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("integrations", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_add_then_sync_wait_prints_the_counts(org, fake_sandbox):
+    fake_sandbox.seed(12)
+    new_id = int(run("add", "fakevendor", "--org", org.slug, "--name", "CLI", "--base-url", fake_sandbox.base_url,
+                     "--credential", "api_key=fake-key", "--config", '{"rate_limit": {"enabled": false}}').strip())
+    connection = Connection.objects.get(pk=new_id)
+    assert connection.credentials["api_key"] == "fake-key"
+    assert "Connected" in run("test", str(new_id))
+    report = json.loads(run("sync", str(new_id), "--full", "--wait"))
+    assert report["status"] == "succeeded"
+    assert report["counts"]["units"]["created"] == 12 and report["totals"]["created"] == 13
+    status = json.loads(run("status", str(new_id)))
+    assert status["refs"] == 13 and status["last_run"]["status"] == "succeeded"
+    assert str(new_id) in run("list")
+
+
+def test_add_refuses_unknown_credentials_with_the_known_ones(org, fake_plugin):
+    with pytest.raises(CommandError, match="Known: api_key, webhook_secret"):
+        run("add", "fakevendor", "--org", org.slug, "--name", "X", "--base-url", "http://127.0.0.1:1",
+            "--credential", "apikey=oops")
+
+
+def test_a_failed_test_exits_with_the_vendors_message(org, fake_sandbox):
+    new_id = run("add", "fakevendor", "--org", org.slug, "--name", "Bad", "--base-url", fake_sandbox.base_url,
+                 "--credential", "api_key=wrong").strip()
+    with pytest.raises(CommandError, match="Invalid API key"):
+        run("test", new_id)
+
+
+def test_connect_demo_is_idempotent_and_queues_existing_records_for_push(org, fake_sandbox, serve_sandbox):
+    locations.create_location(org, kind="property", name="Tower", address_line1="1 Main St", city="Dayton",
+                              state="OH", postal_code="45402")
+    server_url = fake_sandbox.base_url.rsplit("/", 1)[0]
+    first = run("connect-demo", "--org", org.slug, "--sandbox-url", server_url, "--no-sync")
+    second = run("connect-demo", "--org", org.slug, "--sandbox-url", server_url, "--no-sync")
+    assert "created, 1 records queued for push" in first and "already connected" in second
+    connection = Connection.objects.get(vendor="fakevendor")
+    assert connection.base_url == fake_sandbox.base_url.replace("/fake", "/fakevendor")
+    assert OutboxEntry.objects.filter(connection=connection).count() == 1
