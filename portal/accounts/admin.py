@@ -75,8 +75,12 @@ class OrganizationAdmin(ScopedAdmin):
     readonly_fields = ["created_at"]
     inlines = [MembershipInline]
     write_roles = ADMINS
-    can_add = False  # organizations are created by a superuser (ScopedPermissionsMixin lets superusers through)
-    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser  # a member cannot found new tenants from the admin
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser  # and only while it owns nothing: its records PROTECT it
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_members=count_of(Membership, "organization"))

@@ -64,7 +64,8 @@ def admin_access(request: HttpRequest) -> AdminAccess:
     if cached is not None and cached.user is request.user:
         return cached
     tenants: tuple[Tenant, ...] = ()
-    if not request.user.is_superuser:
+    # The login page asks too (for its app list): an anonymous visitor, or a non-staff user, acts for no one.
+    if request.user.is_authenticated and request.user.is_staff and not request.user.is_superuser:
         memberships = Membership.objects.filter(user=request.user).select_related("organization").prefetch_related(
             Prefetch("scope", queryset=Location.objects.only("id", "path"))
         )

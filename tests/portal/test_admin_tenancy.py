@@ -114,6 +114,34 @@ def test_a_member_scoped_to_one_region_sees_nothing_outside_it(client, portfolio
     assert client.get(reverse("admin:homes_person_change", args=[portfolio.person.pk])).status_code == 404
 
 
+def test_the_admin_login_page_opens_for_a_visitor_and_a_non_staff_member_gets_no_admin(client, portfolio):
+    assert client.get(reverse("admin:login")).status_code == 200
+    user = UserFactory(email="plain@example.com")
+    MembershipFactory(user=user, organization=portfolio.org, role=Role.OWNER)
+    client.force_login(user)
+    response = client.get(reverse("admin:homes_home_changelist"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_only_a_superuser_adds_organizations(staff_client, superuser_client_factory):
+    assert staff_client.get(reverse("admin:accounts_organization_add")).status_code == 403
+    assert superuser_client_factory().get(reverse("admin:accounts_organization_add")).status_code == 200
+
+
+@pytest.fixture
+def superuser_client_factory():
+    from django.test import Client
+
+    from portal.accounts.models import User
+
+    def make():
+        client = Client()
+        client.force_login(User.objects.create_superuser("root@example.com", "correct horse battery"))
+        return client
+
+    return make
+
+
 def test_a_viewer_can_look_but_not_change(client, portfolio):
     user = UserFactory(email="viewer@example.com", is_staff=True)
     MembershipFactory(user=user, organization=portfolio.org, role=Role.VIEWER)
