@@ -96,7 +96,8 @@ def connect_demo(org_slug: str, sandbox_url: str, sync: bool = True) -> list[str
         with transaction.atomic():
             connection, created = Connection.objects.get_or_create(
                 organization=org, vendor=key, name=f"{plugin.display_name} (sandbox)",
-                defaults={"base_url": base_url, "config": {"schedule_minutes": 5}},
+                defaults={"base_url": base_url, "config": {"schedule_minutes": 5, **(
+                    {"options": dict(plugin.demo_options)} if plugin.demo_options else {})}},
             )
             if created or connection.base_url != base_url:
                 connection.base_url = base_url

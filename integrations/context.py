@@ -21,11 +21,15 @@ def sync_actor(connection: Connection) -> Actor:
     return Actor(kind="sync", label=f"{connection.vendor}: {connection.name}"[:200], connection_id=connection.pk)
 
 
+def vendor_options(connection: Connection) -> dict[str, Any]:
+    """The connection's vendor options, each config field's default filled in where the connection has none."""
+    return {**{f.name: f.default for f in connection.plugin.config_fields}, **connection.options}
+
+
 def make_client(connection: Connection, **kw: Any) -> BaseClient:
-    plugin = connection.plugin
-    config = {**{f.name: f.default for f in plugin.config_fields}, **connection.options}
     kw.setdefault("limiter", limiter_for(connection))
-    return plugin.make_client(connection.base_url, connection.credentials.reveal(), config, **kw)
+    credentials = connection.credentials.reveal()
+    return connection.plugin.make_client(connection.base_url, credentials, vendor_options(connection), **kw)
 
 
 def lookback(connection: Connection) -> dt.timedelta:

@@ -30,12 +30,27 @@ class RateSpec:
         return self.per_seconds / self.requests
 
 
+PORTAL_REF_PREFIX = "@portal:"
+
+
 @dataclass(frozen=True)
 class Ref:
     """Another record of the same connection, by its stream and vendor id (e.g. a unit's property)."""
 
     stream: str
     vendor_id: str
+
+    @classmethod
+    def portal(cls, model: str, pk: int | str) -> Ref:
+        """A parent that is the portal's own record, by primary key (e.g. a default location chosen in the
+        connection's options for records the vendor files under nothing). Resolved within the connection's
+        organization only; a pk that is not there fails the record with the reason. For ``Mapped.parents``."""
+        return cls(f"{PORTAL_REF_PREFIX}{model}", str(pk))
+
+    @property
+    def portal_model(self) -> str | None:
+        """The model label of a ``Ref.portal`` (None for a vendor record's ref)."""
+        return self.stream[len(PORTAL_REF_PREFIX):] if self.stream.startswith(PORTAL_REF_PREFIX) else None
 
 
 @dataclass
@@ -151,6 +166,7 @@ class Plugin:
     sandbox_prefix: ClassVar[str] = ""  # path under the shared sandbox server; defaults to "/<key>"
     demo_credentials: ClassVar[dict[str, str]] = {}  # what the sandbox accepts (connect-demo uses it)
     webhook_events: ClassVar[bool] = False  # does this vendor send webhooks?
+    demo_options: ClassVar[dict[str, Any]] = {}  # vendor options the sandbox needs (connect-demo sets them)
 
     def streams(self) -> list[Stream]:
         raise NotImplementedError
@@ -183,6 +199,13 @@ class Plugin:
     def verify_webhook(self, headers: Mapping[str, str], raw_body: bytes, credentials: dict[str, str]) -> bool:
         """True when the delivery is genuine (headers are lower-cased). May raise WebhookRejected(reason)."""
         return False
+
+    def verify_webhook_with_options(
+        self, headers: Mapping[str, str], raw_body: bytes, credentials: dict[str, str], options: dict[str, Any]
+    ) -> bool:
+        """What the engine calls. ``options``: the connection's vendor options (config_fields defaults filled in).
+        Override this instead of verify_webhook when the check depends on an option (e.g. a header's name)."""
+        return self.verify_webhook(headers, raw_body, credentials)
 
     def parse_webhook(self, raw_body: bytes) -> list[WebhookEvent]:
         raise NotImplementedError

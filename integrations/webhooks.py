@@ -7,16 +7,18 @@ record missing at the vendor (soft, undoable), never deletes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from integrations import outbox, runs
-from integrations.context import opened
+from integrations.context import opened, vendor_options
 from integrations.contract import PullStream, WebhookEvent
 from integrations.errors import RateLimited, VendorError, WebhookRejected
 from integrations.models import Connection, ExternalRef, SyncRun, WebhookDelivery
@@ -37,7 +39,8 @@ def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> 
     lowered = {k.lower(): v for k, v in headers.items()}
     plugin = connection.plugin
     try:
-        genuine = plugin.verify_webhook(lowered, body, connection.credentials.reveal())
+        genuine = plugin.verify_webhook_with_options(lowered, body, connection.credentials.reveal(),
+                                                     vendor_options(connection))
         reason = "signature does not match"
     except WebhookRejected as exc:
         genuine, reason = False, str(exc) or "rejected"
@@ -100,7 +103,7 @@ def _apply(ctx: Any, run: SyncRun, event: WebhookEvent) -> None:
     run.add(stream.name, "fetched", 0)
     raw = event.record
     if event.action == "delete" or (raw is None and stream.fetch_one is None):
-        _mark_missing(ctx, run, stream, event.vendor_id)
+        _mark_missing(ctx, run, stream, event.vendor_id, event.occurred_at if event.action == "delete" else None)
         return
     if raw is None:
         raw = stream.fetch_one(ctx.client, event.vendor_id)  # thin event: the vendor's current state
@@ -128,11 +131,20 @@ def _is_stale(ctx: Any, stream: PullStream, event: WebhookEvent, raw: dict[str, 
         updated = stream.updated_at(raw)
     except Exception:
         return False
-    return bool(ref and ref.vendor_updated_at and updated and updated < ref.vendor_updated_at)
+    if not (ref and ref.vendor_updated_at and updated):
+        return False
+    # A deleted record: even the version the delete was made from (same time) must not bring it back.
+    return updated <= ref.vendor_updated_at if ref.missing_at_vendor_since else updated < ref.vendor_updated_at
 
 
-def _mark_missing(ctx: Any, run: SyncRun, stream: PullStream, vendor_id: str) -> None:
-    marked = ExternalRef.objects.filter(
-        connection=ctx.connection, stream=stream.name, vendor_id=vendor_id, missing_at_vendor_since__isnull=True
-    ).update(missing_at_vendor_since=timezone.now())
+def _mark_missing(
+    ctx: Any, run: SyncRun, stream: PullStream, vendor_id: str, deleted_at: dt.datetime | None = None
+) -> None:
+    refs = ExternalRef.objects.filter(connection=ctx.connection, stream=stream.name, vendor_id=vendor_id)
+    marked = refs.filter(missing_at_vendor_since__isnull=True).update(missing_at_vendor_since=timezone.now())
+    if deleted_at is not None:
+        # Remember when: a fat event of an older (or the same) version delivered after the delete is stale.
+        refs.filter(Q(vendor_updated_at__isnull=True) | Q(vendor_updated_at__lt=deleted_at)).update(
+            vendor_updated_at=deleted_at
+        )
     run.add(stream.name, "missing", marked)

@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from integrations.contract import Mapped, PullStream, Ref
+from integrations.contract import PORTAL_REF_PREFIX, Mapped, PullStream, Ref
 from integrations.errors import MappingError
 from integrations.models import Conflict, ExternalRef
 from integrations.upsert.adapters import Adapter, ChainIndex
@@ -116,8 +117,11 @@ class Preparer:
             assert item.mapped is not None
             wanted.update((r.stream, r.vendor_id) for r in item.mapped.parents.values())
             wanted.update((r.stream, r.vendor_id) for refs in item.mapped.links.values() for r in refs)
+        portal = {w for w in wanted if w[0].startswith(PORTAL_REF_PREFIX)}
+        resolved = self._portal_targets(portal)
+        wanted -= portal
         if not wanted:
-            return {}
+            return resolved
         q = Q()
         by_stream: dict[str, list[str]] = {}
         for stream, vid in wanted:
@@ -135,7 +139,23 @@ class Preparer:
         for model, ids in ids_by_model.items():
             for obj in model._default_manager.filter(pk__in=ids):
                 loaded[(model, obj.pk)] = obj
-        return {key: loaded[target] for key, target in keyed.items() if target in loaded}
+        return {**resolved, **{key: loaded[target] for key, target in keyed.items() if target in loaded}}
+
+    def _portal_targets(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        """``Ref.portal`` parents: this organization's own records by primary key, one query per model."""
+        by_model: dict[str, set[int]] = {}
+        for stream, pk in wanted:
+            if pk.isdigit():
+                by_model.setdefault(stream[len(PORTAL_REF_PREFIX):], set()).add(int(pk))
+        found: dict[tuple[str, str], Any] = {}
+        for label, pks in by_model.items():
+            try:
+                model = apps.get_model(label)
+            except (LookupError, ValueError):
+                continue  # an unknown model: the records fail with the reason in _set_parent
+            for obj in model._default_manager.filter(pk__in=pks, organization_id=self.connection.organization_id):
+                found[(f"{PORTAL_REF_PREFIX}{label}", str(obj.pk))] = obj
+        return found
 
     def _existing(self, ids: list[int]) -> dict[int, Any]:
         if not ids:
@@ -196,6 +216,11 @@ class Preparer:
         if fk not in self.adapter.parents:
             raise MappingError(f"{self.adapter.label} has no parent field {fk!r}")
         target = targets.get((ref.stream, ref.vendor_id))
+        if ref.portal_model is not None and (target is None or target._meta.label_lower != self.adapter.parents[
+                fk].lower()):
+            # A portal record chosen in the connection's options: waiting would not make it appear.
+            raise MappingError(f"{fk}: {ref.portal_model} {ref.vendor_id} is not a {self.adapter.parents[fk]} of "
+                               "this organization (check the connection's options)")
         if target is None:
             item.status, item.reason = "deferred", f"waiting for {ref.stream} {ref.vendor_id} (not synced yet)"
             return
