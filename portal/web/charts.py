@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 WIDTH = 640
-HEIGHT = 260
-LEFT = 40  # room for the value axis labels
-BOTTOM = 48  # room for the category labels
+HEIGHT = 276
+LEFT = 48  # room for the value axis labels
+BOTTOM = 44  # room for two lines of category labels
 TOP = 12
 
 
@@ -69,7 +69,7 @@ def stacked_bars(
     top = nice_max(max(totals))
     plot_height = HEIGHT - BOTTOM - TOP
     slot = (WIDTH - LEFT) / len(categories)
-    bar_width = max(4.0, min(56.0, slot * 0.65))
+    bar_width = max(4.0, min(80.0, slot * 0.7))
     for i, category in enumerate(categories):
         x = LEFT + i * slot + (slot - bar_width) / 2
         y = float(HEIGHT - BOTTOM)
@@ -78,8 +78,10 @@ def stacked_bars(
             if values[i]:
                 y -= h
                 chart.bars.append(Rect(round(x, 1), round(y, 1), round(bar_width, 1), round(h, 1), css,
-                                       f"{category}: {values[i]} {name}"))
-        chart.labels.append(Label(round(x + bar_width / 2, 1), HEIGHT - BOTTOM + 16, category[:14]))
+                                       f"{category.replace(chr(10), ' ')}: {values[i]} {name}"))
+        # A category may name itself on two lines ("Jan\n2027"): narrow bars keep their labels apart.
+        for line_number, line in enumerate(category.split("\n")[:2]):
+            chart.labels.append(Label(round(x + bar_width / 2, 1), HEIGHT - BOTTOM + 20 + 17 * line_number, line[:14]))
     for fraction in (0, 0.5, 1):
         value = top * fraction
         text = f"{value:g}" if value == int(value) else f"{value:.1f}"

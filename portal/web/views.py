@@ -30,7 +30,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ending = figures.leases_ending_by_month(tenant, today)
     ending_chart = charts.stacked_bars(
         "Leases ending per month",
-        [month.strftime("%b %y") for month, _ in ending],
+        # The year shows under the first month and under each January.
+        [f"{m:%b}\n{m:%Y}" if i == 0 or m.month == 1 else f"{m:%b}" for i, (m, _) in enumerate(ending)],
         [("leases ending", "bar-ending", [n for _, n in ending])],
         description="; ".join(f"{month:%B %Y}: {n}" for month, n in ending),
     )
