@@ -33,6 +33,42 @@ logger = logging.getLogger("integrations.http")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
+def retry_after_header(value: str | None) -> float | None:
+    """``Retry-After``: seconds, or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+RESET_UNITS = {"unix_seconds", "unix_ms", "seconds"}
+
+
+def reset_wait(value: str | None, unit: str, limit: float = 3600.0, now: float | None = None) -> float | None:
+    """Seconds until a rate-limit window resets, from a reset header in ``unit`` (see BaseClient.reset_unit)."""
+    if unit not in RESET_UNITS:
+        raise ValueError(f"reset_unit must be one of {sorted(RESET_UNITS)}, not {unit!r}")
+    try:
+        number = float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    if number is None or number != number:  # absent, or NaN
+        return None
+    now = time.time() if now is None else now
+    wait = {"unix_seconds": number - now, "unix_ms": number / 1000.0 - now, "seconds": number}[unit]
+    if wait > limit:
+        logger.warning("Ignoring a rate-limit reset %.0fs away (%s read as %s): a unit or clock mix-up", wait,
+                       value, unit)
+        return None
+    return max(0.0, wait)
+
+
 class Limiter(Protocol):
     """What the client needs from a rate limiter (integrations.ratelimit implements it per connection)."""
 
@@ -55,6 +91,13 @@ class BaseClient:
     max_inline_wait = 30.0  # longer waits go back to the task (self.retry(countdown=...))
     timeout = httpx.Timeout(30.0, connect=10.0)
     token_margin = 60.0  # refresh a token this many seconds before it expires
+    # A 429's rate-limit reset header, when the vendor sends one: its name and unit ("unix_seconds", "unix_ms" or
+    # "seconds" from now). BrikSync's X-RateLimit-Reset is Unix MILLISECONDS: read as seconds it would mean a wait of
+    # thousands of years, read as a delay it would mean none. A reset further off than max_reset_wait is a unit or
+    # clock mix-up: it is ignored (logged) and Retry-After / backoff decide.
+    reset_header: str | None = None
+    reset_unit: str = "unix_seconds"
+    max_reset_wait = 3600.0
 
     def __init__(
         self,
@@ -111,15 +154,13 @@ class BaseClient:
         return jsonlib.dumps(body)[:300], None, {}
 
     def retry_after(self, response: httpx.Response) -> float | None:
-        """Seconds the vendor asks us to wait: ``Retry-After`` as seconds or an HTTP date. Vendors may add headers."""
-        value = response.headers.get("Retry-After")
-        if not value:
-            return None
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value) if value else None
-            return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        """Seconds the vendor asks us to wait: ``Retry-After`` as seconds or an HTTP date, and on a 429 the
+        ``reset_header`` when the client names one (the later of the two: neither is retried early)."""
+        waits = [retry_after_header(response.headers.get("Retry-After"))]
+        if self.reset_header and response.status_code == 429:
+            waits.append(reset_wait(response.headers.get(self.reset_header), self.reset_unit, self.max_reset_wait))
+        known = [w for w in waits if w is not None]
+        return max(known) if known else None
 
     # --- tokens ---------------------------------------------------------------------------------------------
     def _token_key(self) -> str:
