@@ -29,7 +29,7 @@ def _count_of(model: type, tenant: Tenant) -> Subquery:
 
 
 def search_people(queryset: QuerySet, text: str) -> QuerySet:
-    """Every word must match the name, an e-mail or a phone (digits match however the phone is written)."""
+    """Every word must match part of the name, an e-mail or a phone, or the whole external id."""
     for word in text.split():
         q = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(middle_name__icontains=word)
         q |= Q(email__icontains=word) | Q(alternate_email__icontains=word)

@@ -8,12 +8,6 @@ from portal.accounts.models import Role
 from tests.factories import MembershipFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Members are created with a password; the production hasher's cost would dominate these tests' time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def viewer_client(client, org):
     """A member who may look but not change anything."""

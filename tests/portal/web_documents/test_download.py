@@ -7,6 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.documents import services as documents
+from portal.locations import services as locations
+from portal.locations.models import Kind
+from tests.factories import MembershipFactory, UserFactory
 from tests.portal.web_documents.files import PDF
 
 pytestmark = pytest.mark.django_db
@@ -67,5 +70,16 @@ def test_a_file_missing_from_storage_is_a_clear_not_found(member_client, stored)
     stored.file.storage.delete(stored.file.name)
 
     response = member_client.get(reverse("documents:download", args=[stored.pk]))
+
+    assert response.status_code == 404
+
+
+def test_a_member_limited_to_another_location_cannot_download(client, portfolio, stored):
+    south = locations.create_location(portfolio.org, kind=Kind.REGION, name="South")
+    membership = MembershipFactory(organization=portfolio.org, user=UserFactory())
+    membership.scope.add(south)
+    client.force_login(membership.user)
+
+    response = client.get(reverse("documents:download", args=[stored.pk]))
 
     assert response.status_code == 404

@@ -14,6 +14,7 @@ from portal.homes import services as homes
 from portal.leases import services as leases
 from portal.locations import services as locations
 from portal.locations.models import Kind
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("leases:list")
@@ -117,3 +118,20 @@ def test_the_list_runs_the_same_number_of_queries_for_10_and_500_leases(member_c
 
     assert len(large.captured_queries) and len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large) <= 12
+
+
+def test_a_member_limited_to_a_location_sees_only_the_leases_under_it(client, portfolio):
+    region2 = locations.create_location(portfolio.org, kind=Kind.REGION, name="South")
+    hood2 = locations.create_location(portfolio.org, kind=Kind.PROPERTY, name="Tower", parent=region2)
+    unit = homes.create_home(portfolio.org, location=hood2, address_line1="9 Tower Rd", city="Akron", state="OH",
+                             postal_code="44308")
+    south = add_leases(portfolio, 1, home=unit)[0]
+    membership = MembershipFactory(organization=portfolio.org, user=UserFactory())
+    membership.scope.add(region2)
+    client.force_login(membership.user)
+
+    listed = [lease.pk for lease in client.get(URL).context["leases"]]
+    outside = client.get(reverse("leases:detail", args=[portfolio.lease.pk]))
+
+    assert listed == [south.pk]
+    assert outside.status_code == 404
