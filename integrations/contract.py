@@ -101,7 +101,9 @@ class PullStream:
     fetch_one: Callable[[BaseClient, str], dict[str, Any] | None] | None = None  # thin webhooks re-fetch
     updated_at: Callable[[dict[str, Any]], dt.datetime | None] | None = None  # vendor's last-change time
     owned_fields: OwnedFields = field(default_factory=dict)
-    incremental: bool = True  # False: the vendor has no "changed since" filter; every pass is a full pass
+    # False: the vendor has no "changed since" filter; every pass is a full pass. A callable decides per connection
+    # from its options (defaults merged), for a filter that exists only when configured.
+    incremental: bool | Callable[[Mapping[str, Any]], bool] = True
     direction: ClassVar[Literal["pull"]] = "pull"
 
 

@@ -86,11 +86,17 @@ def run_pull(connection_id: int, full: bool = False, run_id: int | None = None) 
     return runs.finish(run)
 
 
+def is_incremental(stream: PullStream, options: dict[str, Any]) -> bool:
+    """Whether the stream can filter by ``since`` for this connection (its options, defaults merged)."""
+    flag = stream.incremental
+    return bool(flag(options)) if callable(flag) else bool(flag)
+
+
 def _start_pass(state: SyncState, stream: PullStream, full: bool, ctx: SyncContext) -> dict[str, Any]:
     current = (state.cursor or {}).get("pass")
     if current is not None and (current.get("full") or not full):
         return current  # resume the pass a killed or rescheduled run left behind
-    is_full = full or not stream.incremental or state.watermark is None
+    is_full = full or not is_incremental(stream, ctx.client.config) or state.watermark is None
     since = None if is_full else state.watermark - lookback(ctx.connection)
     if not is_full and state.deferred and stream.fetch_one is None:
         # Records waiting for a parent come again when the pass reaches back to them.
