@@ -15,6 +15,7 @@ from integrations.contract import (
     RateSpec,
     Ref,
     RefResolver,
+    RemoteFile,
     Stream,
     WebhookEvent,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Ref",
     "RefResolver",
     "Rejected",
+    "RemoteFile",
     "Stream",
     "TransientError",
     "VendorError",

@@ -77,6 +77,25 @@ class Mapped:
     links: dict[str, list[Ref]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file a pull stream delivers by reference (e.g. behind a download URL that expires in minutes).
+
+    Put it in ``Mapped.fields["file"]`` of a document. The engine calls ``fetch()`` only when it will store the file:
+    for a new record, or when ``version`` differs from the version it stored last time; it fetches inside the sync
+    task, right before writing, so a short-lived signed URL is used at once. The bytes go through the same checks
+    as an upload (size, content type); a failed fetch or a refused file fails that record alone, with the reason.
+    ``version`` must change whenever the content does (the vendor's file id, size, checksum or upload time).
+    """
+
+    version: str
+    name: str
+    fetch: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:  # what the record hash sees: the version, never the fetcher
+        return f"file:{self.version}"
+
+
 class RefResolver(Protocol):
     """Given to ``PushStream.to_payload``: the vendor id of a local record in this connection, if it has one."""
 

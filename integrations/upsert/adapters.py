@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from portal.core.errors import DomainError
@@ -54,6 +55,11 @@ class Adapter:
     def after_create(self, objs: list[Any]) -> list[str]:
         """Fix-ups needing the new primary keys; returns the fields it changed (saved in one bulk update)."""
         return []
+
+    def store_file(self, instance: Any, name: str, filename: str, content: bytes) -> set[str]:
+        """Keep a pulled file's bytes in the record's file field ``name`` (checked like an upload); returns the
+        fields it set."""
+        raise DomainError(f"{self.label} keeps no files.", code="no_files")
 
     def apply(self, instance: Any, fields: dict[str, Any]) -> Any:
         """Change one record through its service (staff taking a vendor's value)."""
@@ -172,9 +178,18 @@ class LeaseAdapter(Adapter):
 
 class DocumentAdapter(Adapter):
     label = "documents.Document"
-    fields = frozenset(documents.EDITABLE_FIELDS | {"original_name", "content_type", "size"})
+    # "file" takes a contract.RemoteFile only (see upsert/prepare.py); its bytes are checked like an upload.
+    fields = frozenset(documents.EDITABLE_FIELDS | {"original_name", "content_type", "size", "file"})
     parents = {"home": "homes.Home", "lease": "leases.Lease", "location": "locations.Location"}
     service_update = staticmethod(documents.update_document)
+
+    def store_file(self, instance: Any, name: str, filename: str, content: bytes) -> set[str]:
+        upload = SimpleUploadedFile(filename or "file", content)
+        instance.content_type = documents.validate_upload(upload)  # the bytes decide, as for a staff upload
+        instance.size = len(content)
+        instance.original_name = instance.original_name or (filename or "file")[-255:]
+        getattr(instance, name).save(upload.name, upload, save=False)
+        return {name, "content_type", "size", "original_name"}
 
     def check(self, instance: Any, creating: bool, chain: ChainIndex) -> None:
         targets = [t for t in (instance.home, instance.lease, instance.location) if t is not None]

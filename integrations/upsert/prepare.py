@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from integrations.contract import PORTAL_REF_PREFIX, Mapped, PullStream, Ref
+from integrations.contract import PORTAL_REF_PREFIX, Mapped, PullStream, Ref, RemoteFile
 from integrations.errors import MappingError
 from integrations.models import Conflict, ExternalRef
 from integrations.upsert.adapters import Adapter, ChainIndex
@@ -42,12 +42,18 @@ class Item:
     synced: dict[str, Any] = field(default_factory=dict)
     conflicts: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, ours, theirs)
     links_incomplete: bool = False  # some linked records are not synced yet: retried on the next pass
+    files: dict[str, RemoteFile] = field(default_factory=dict)  # file fields to fetch before writing
 
     @property
     def refreshes_ref(self) -> bool:
         """The mapped record differs from what was last seen, so its ref, links and conflicts need writing."""
         return self.status in ("create", "update") or (self.status == "unchanged" and self.ref is not None
                                                       and self.ref.last_seen_hash != self.hash)
+
+
+def file_version_key(name: str) -> str:
+    """Where a pulled file's version is kept among the ref's synced values (so an unchanged file is not fetched)."""
+    return f"{name}@version"
 
 
 def map_records(stream: PullStream, records: list[dict[str, Any]]) -> list[Item]:
@@ -205,8 +211,10 @@ class Preparer:
                 return
             instance._sync_changed = item.changed
             exclude = [f.name for f in self.model._meta.concrete_fields if f.is_relation] + ["path", "depth"]
+            exclude += list(item.files)  # checked with their bytes in _fetch_files
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             self.adapter.check(instance, creating, chain)
+            self._fetch_files(item, instance)
         except (ValidationError, DomainError, MappingError, TypeError, ValueError) as exc:
             item.status, item.reason = "failed", message_of(exc)
             return
@@ -231,6 +239,9 @@ class Preparer:
     def _set_field(
         self, item: Item, instance: Any, name: str, value: Any, creating: bool, open_conflicts: dict
     ) -> None:
+        if isinstance(value, RemoteFile):
+            self._set_file(item, instance, name, value, creating)
+            return
         model_field = self.model._meta.get_field(name)
         theirs = to_python(model_field, value)
         ours = getattr(instance, model_field.attname)
@@ -249,6 +260,30 @@ class Preparer:
         if ours != theirs:
             setattr(instance, model_field.attname, theirs)
             item.changed.add(name)
+
+    def _set_file(self, item: Item, instance: Any, name: str, remote: RemoteFile, creating: bool) -> None:
+        """A file is fetched only for a new record or a new version (the version stored with the ref's values)."""
+        key = file_version_key(name)
+        if not creating and getattr(instance, name) and item.synced.get(key) == remote.version:
+            return
+        item.files[name] = remote
+        item.changed.add(name)
+        if not getattr(instance, name):
+            setattr(instance, name, f"pending/{remote.version}"[:100])  # domain checks see a file; bytes come next
+
+    def _fetch_files(self, item: Item, instance: Any) -> None:
+        """Fetch and store the record's new files, last, so nothing is downloaded for a record that fails."""
+        for name, remote in item.files.items():
+            if remote.fetch is None:
+                raise MappingError(f"{name}: the plug-in gave no way to fetch {remote.name!r}")
+            try:
+                content = remote.fetch()
+            except MappingError:
+                raise
+            except Exception as exc:  # the vendor or the network: this record fails, the page lands
+                raise MappingError(f"could not download {remote.name!r}: {exc}") from exc
+            item.changed |= self.adapter.store_file(instance, name, remote.name, content)
+            item.synced[file_version_key(name)] = remote.version
 
     def _check_links(self, item: Item, targets: dict) -> None:
         assert item.mapped is not None
