@@ -76,7 +76,7 @@ def home_create(request: HttpRequest) -> HttpResponse:
         try:
             home = services.create_home(tenant.organization, **data)
         except ValidationError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, about="location")
         else:
             messages.success(request, f"Home “{home}” created.")
             return redirect("homes:detail", pk=home.pk)
@@ -94,7 +94,7 @@ def home_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_home(home, **form.cleaned_data)
         except ValidationError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, about="location")
             home.refresh_from_db()  # nothing was saved: the page shows the stored home
         else:
             messages.success(request, f"Home “{home}” saved.")

@@ -28,13 +28,28 @@ def _ancestors(request: HttpRequest, location: Location) -> list[Location]:
     return [by_id[i] for i in location.ancestor_ids if i in by_id]
 
 
-def _tree_context(request: HttpRequest) -> dict:
-    return {"roots": build_tree(request.tenant)}  # type: ignore[attr-defined]
+def _tree_context(request: HttpRequest, focus: int | None = None) -> dict:
+    """The tree; with ``focus`` (a location id) the branches down to that location are open and it is marked."""
+    roots = build_tree(request.tenant)  # type: ignore[attr-defined]
+    opened: set[int] = set()
+    if focus is not None:
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if node.location.pk == focus:
+                opened.update(node.location.ancestor_ids)
+            stack.extend(node.children)
+    return {"roots": roots, "opened": opened, "focus": focus}
+
+
+def _focus(request: HttpRequest) -> int | None:
+    value = request.GET.get("focus", "")
+    return int(value) if value.isdigit() else None
 
 
 @member_required
 def tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "locations/tree.html", _tree_context(request))
+    return render(request, "locations/tree.html", _tree_context(request, _focus(request)))
 
 
 @write_required
@@ -53,7 +68,7 @@ def create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             messages.success(request, f"{location.get_kind_display()} “{location.name}” created.")
-            return redirect("locations:tree")
+            return redirect(f"{reverse('locations:tree')}?focus={location.pk}#location-{location.pk}")
     context = {"form": form, "parent": parent, "ancestors": _ancestors(request, parent) if parent else []}
     return render(request, "locations/form.html", context, status=400 if form.errors else 200)
 
@@ -100,8 +115,8 @@ def set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     else:
         messages.success(request, f"“{location.name}” {'activated' if active else 'deactivated'}.")
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "locations/_tree_update.html", _tree_context(request))
+        return render(request, "locations/_tree_update.html", _tree_context(request, location.pk))
     target = request.POST.get("next") or ""
     if target == "edit":
         return redirect("locations:edit", pk=location.pk)
-    return redirect(reverse("locations:tree"))
+    return redirect(f"{reverse('locations:tree')}?focus={location.pk}#location-{location.pk}")

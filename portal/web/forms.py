@@ -6,8 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def add_domain_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it, otherwise above the form."""
+def add_domain_error(form: forms.BaseForm, error: ValidationError, about: str | None = None) -> None:
+    """Show a service's refusal on the form: on its field when the form has it, otherwise above the form.
+
+    ``about`` names the field a refusal without a field is about (e.g. the location of a home whose
+    neighborhood is inactive), so the message sits next to what the user must change.
+    """
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             target = name if name in form.fields else None
@@ -18,7 +22,7 @@ def add_domain_error(form: forms.BaseForm, error: ValidationError) -> None:
                 form.add_error(target, message)
     else:
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(about if about in form.fields else None, message)
 
 
 class ServiceModelForm(forms.ModelForm):

@@ -30,6 +30,11 @@ class Results:
     leases: list[Lease] = field(default_factory=list)
 
     @property
+    def truncated(self) -> bool:
+        """Some kind reached its limit: there may be more matches than shown."""
+        return any(len(found) >= LIMIT for found in (self.locations, self.homes, self.people, self.leases))
+
+    @property
     def total(self) -> int:
         return len(self.locations) + len(self.homes) + len(self.people) + len(self.leases)
 

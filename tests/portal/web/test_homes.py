@@ -177,7 +177,8 @@ def test_a_home_under_an_inactive_neighborhood_is_refused_with_the_services_reas
     locations.deactivate_location(empty)
     response = member_client.post("/homes/new/", {**HOME, "location": empty.pk})
     assert response.status_code == 400
-    assert "Cannot add a home under “Quiet”: neighborhood “Quiet” is inactive." in response.content.decode()
+    next_to_location = response.content.decode().split('id="id_location_error"')[1]
+    assert "Cannot add a home under “Quiet”: neighborhood “Quiet” is inactive." in next_to_location
     assert not Home.objects.filter(address_line1="5 Birch Rd").exists()
 
 

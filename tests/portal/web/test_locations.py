@@ -159,3 +159,14 @@ def test_the_tree_runs_the_same_queries_for_10_and_500_locations(member_client, 
     Location.objects.bulk_update(bulk, ["path"])
     assert Location.objects.filter(organization=org).count() == 500
     assert count_queries(lambda: member_client.get("/locations/")) == small
+
+
+def test_after_creating_a_location_the_tree_opens_down_to_it(member_client, portfolio):
+    response = member_client.post(f"/locations/{portfolio.neighborhood.pk}/new/",
+                                  {"kind": "property", "name": "Deep Tower", "country": "US"})
+    tower = Location.objects.get(name="Deep Tower")
+    assert response["Location"] == f"/locations/?focus={tower.pk}#location-{tower.pk}"
+    html = member_client.get(response["Location"]).content.decode()
+    assert f'<li id="location-{tower.pk}" class="focused">' in html
+    cove = html.split(f'<li id="location-{portfolio.neighborhood.pk}"')[1]
+    assert cove.split("</summary>")[0].count('<details class="children" open>') == 1
