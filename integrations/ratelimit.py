@@ -28,15 +28,15 @@ local limit, window, member = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local paused = redis.call('PTTL', pause_key)
-if paused > 0 then return tostring(paused / 1000) end
+if paused > 0 then return {tostring(paused / 1000), tostring(now)} end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 if redis.call('ZCARD', key) < limit then
   redis.call('ZADD', key, now, member)
   redis.call('PEXPIRE', key, math.ceil(window * 1000) + 1000)
-  return '0'
+  return {'0', tostring(now)}
 end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-return tostring(math.max(0.001, tonumber(oldest[2]) + window - now))
+return {tostring(math.max(0.001, tonumber(oldest[2]) + window - now)), tostring(now)}
 """
 
 
@@ -47,6 +47,7 @@ class _Limiter:
         self.window = spec.per_seconds + MARGIN
         self.sleep = sleep
         self.waited = 0.0
+        self.granted_at = 0.0  # the limiter's own clock at the last grant (what the window counted)
 
     def try_acquire(self) -> float:
         """0 when a send is granted now; otherwise the seconds to wait before asking again."""
@@ -76,8 +77,10 @@ class RedisLimiter(_Limiter):
 
     def try_acquire(self) -> float:
         member = uuid.uuid4().hex
-        result = self.script(keys=[self.key, self.key + ":pause"], args=[self.spec.requests, self.window, member])
-        return float(result)
+        wait, now = self.script(keys=[self.key, self.key + ":pause"], args=[self.spec.requests, self.window, member])
+        if float(wait) <= 0:
+            self.granted_at = float(now)
+        return float(wait)
 
     def pause(self, seconds: float) -> None:
         if seconds > 0:
@@ -97,6 +100,7 @@ class DatabaseLimiter(_Limiter):
             hits = [t for t in row.hits if t > now - self.window]
             if len(hits) < self.spec.requests:
                 hits.append(now)
+                self.granted_at = now
                 RateLimitWindow.objects.filter(pk=row.pk).update(hits=hits)
                 return 0.0
             return max(0.001, min(hits) + self.window - now)

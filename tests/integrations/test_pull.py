@@ -94,7 +94,7 @@ def test_a_page_costs_the_same_number_of_queries_whatever_its_size(fake_connecti
     plugin = fake_connection.plugin
     fake_sandbox.seed(40)
     run_pull(fake_connection.pk, full=True)  # parents and first refs exist
-    stream = plugin.stream("units")
+    stream = plugin.pull_stream("units")
     from django.utils import timezone
 
     def cost(n):
