@@ -18,6 +18,7 @@ from portal.locations.models import Location
 from portal.web.dashboard import occupied_filter
 from portal.web.forms import add_domain_error
 from portal.web.history import object_history
+from portal.web.htmx import is_partial_request
 from portal.web.paging import paginate
 from portal.web.permissions import member_required, write_required
 
@@ -35,7 +36,7 @@ def home_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, homes.select_related("location"))
     context = {"filter_form": form, "page_obj": page, "homes": page.object_list, "sort": form.current_sort,
                "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort"))}
-    template = "homes/_list_results.html" if request.htmx else "homes/list.html"  # type: ignore[attr-defined]
+    template = "homes/_list_results.html" if is_partial_request(request) else "homes/list.html"
     return render(request, template, context)
 
 
@@ -61,7 +62,7 @@ def home_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "owners": scoped(Homeownership, tenant).filter(home=home).select_related("person"),
         "leases": scoped(Lease, tenant).filter(home=home).prefetch_related(tenants).order_by("-start_date", "-pk"),
         "documents": scoped(Document, tenant).filter(home=home).order_by("-created_at"),
-        "history": object_history(home),
+        "history": object_history(home, tenant),
     }
     return render(request, "homes/detail.html", context)
 

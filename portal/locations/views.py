@@ -95,7 +95,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         location.refresh_from_db()
     context = {
         "form": form, "location": location, "ancestors": _ancestors(request, location),
-        "history": object_history(location),
+        "history": object_history(location, request.tenant),  # type: ignore[attr-defined]
     }
     return render(request, "locations/form.html", context, status=400 if form.errors else 200)
 

@@ -72,7 +72,7 @@ def _display(f: models.Field, value: Any, names: dict[tuple[str, Any], str]) -> 
     return value
 
 
-def object_history(instance: models.Model, limit: int = 30) -> list[Change]:
+def object_history(instance: models.Model, tenant: Tenant, limit: int = 30) -> list[Change]:
     """The latest ``limit`` changes of one record, newest first, each with its field-by-field differences."""
     model = type(instance)
     fields = _tracked_fields(model)
@@ -88,7 +88,7 @@ def object_history(instance: models.Model, limit: int = 30) -> list[Change]:
             )
     names: dict[tuple[str, Any], str] = {}
     for related, ids in wanted.items():
-        for obj in related._default_manager.filter(pk__in=ids):
+        for obj in scoped(related, tenant).filter(pk__in=ids):
             names[(related._meta.label_lower, obj.pk)] = str(obj)
     entries = []
     for index, record in enumerate(records[:limit]):

@@ -67,7 +67,8 @@ def _person_q(query: str, prefix: str = "") -> tuple[Q, dict[str, Any]]:
     q = _each_term_matches(terms, names)
     annotations: dict[str, Any] = {}
     digits = _digits(query)
-    if len(digits) >= 4:
+    # Only a query that looks like a phone number is compared digit by digit ("11020 Big Bend" is an address).
+    if len(digits) >= 4 and not re.search(r"[^\d\s\-().+]", query):
         annotations = {"_phone": _bare_phone(prefix, "phone"), "_alt_phone": _bare_phone(prefix, "alternate_phone")}
         q |= Q(_phone__contains=digits) | Q(_alt_phone__contains=digits)
     return q, annotations

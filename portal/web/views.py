@@ -9,6 +9,7 @@ from django.utils import timezone
 from portal.web import charts
 from portal.web import dashboard as figures
 from portal.web.history import recent_changes
+from portal.web.htmx import is_partial_request
 from portal.web.permissions import member_required
 from portal.web.search import LIMIT, MIN_LENGTH
 from portal.web.search import search as run_search
@@ -53,5 +54,5 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = run_search(request.tenant, query)  # type: ignore[attr-defined]
     context = {"search_query": results.query, "results": results, "min_length": MIN_LENGTH, "limit": LIMIT}
-    template = "web/_search_results.html" if request.htmx else "web/search.html"  # type: ignore[attr-defined]
+    template = "web/_search_results.html" if is_partial_request(request) else "web/search.html"
     return render(request, template, context)

@@ -59,3 +59,14 @@ def test_search_runs_the_same_queries_for_10_and_500_matches(member_client, port
     small = count_queries(search)
     add_homes(portfolio, 490, start=10)
     assert count_queries(search) == small
+
+
+def test_an_address_with_a_house_number_does_not_match_phone_numbers(member_client, portfolio):
+    homes.update_person(portfolio.person, phone="555-114-4477")
+    assert results(member_client, "4477 Elm", "people") == ""
+
+
+def test_htmx_restoring_a_page_from_history_gets_the_whole_page(member_client, portfolio):
+    html = member_client.get("/search/", {"q": "elm"}, headers={"HX-Request": "true",
+                                                              "HX-History-Restore-Request": "true"}).content.decode()
+    assert "<html" in html
