@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, QuerySet
 
 from portal.accounts.scoping import Tenant, scoped
 from portal.homes.models import Home, HomeStatus, HomeType
-from portal.leases.models import Lease, LeaseStatus
+from portal.leases.models import LeaseStatus
 from portal.locations.models import HOME_PARENT_KINDS, Location
-from portal.web.dashboard import occupied_filter
+from portal.web.dashboard import lease_exists, occupied_filter
 from portal.web.forms import ServiceModelForm
 
 HOME_FORM_FIELDS = [
@@ -112,7 +112,7 @@ class HomeFilterForm(forms.Form):
             occupied = occupied_filter(self.tenant)
             homes = homes.filter(occupied if data["occupied"] == "yes" else ~occupied)
         if data.get("active_lease"):
-            active = Exists(scoped(Lease, self.tenant).filter(home=OuterRef("pk"), status=LeaseStatus.ACTIVE))
+            active = lease_exists(status=LeaseStatus.ACTIVE)
             homes = homes.filter(active if data["active_lease"] == "yes" else ~active)
         sort = self.current_sort
         descending = sort.startswith("-")

@@ -29,9 +29,20 @@ class Counts:
     documents: int
 
 
+def lease_exists(**conditions: object) -> Exists:
+    """True for a home (of an already scoped queryset) with a lease meeting ``conditions``.
+
+    The only correlated read not written with ``scoped``: its rows never leave the database, and a lease
+    always belongs to its home's organization and subtree. Repeating the organization here made SQLite
+    (which keeps no statistics until ANALYZE) pick the (organization, status) index over home_id and scan
+    every lease for every home: 1 s instead of 1 ms on 2,000 homes.
+    """
+    return Exists(Lease.objects.filter(home=OuterRef("pk"), **conditions))
+
+
 def occupied_filter(tenant: Tenant) -> Exists:
     """True for a home with a lease in an occupying status (active or renewed)."""
-    return Exists(scoped(Lease, tenant).filter(home=OuterRef("pk"), status__in=OCCUPYING_STATUSES))
+    return lease_exists(status__in=OCCUPYING_STATUSES)
 
 
 def counts(tenant: Tenant, today: dt.date) -> Counts:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 PER_PAGE = 50
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PER_PAGE) -> Page:
+def paginate(request: HttpRequest, queryset: QuerySet | list, per_page: int = PER_PAGE) -> Page:
     """The requested page (bad or out-of-range numbers give the nearest valid page, never an error page)."""
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
