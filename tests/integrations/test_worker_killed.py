@@ -40,15 +40,16 @@ def child(env: dict[str, str], *args: str) -> dict:
 @pytest.mark.slow
 def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_vendor(transactional_db, fake_sandbox, tmp_path):
     fake_sandbox.seed(300)
-    httpx.post(f"{fake_sandbox.base_url}/__sandbox__/faults", json={"latency_ms": 40})
+    httpx.post(f"{fake_sandbox.base_url}/__sandbox__/faults", json={"latency_ms": 60})
     env = child_env(tmp_path)
     connection_id = str(child(env, "setup", fake_sandbox.base_url)["connection"])
 
+    log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen([sys.executable, "-m", "tests.integrations.worker_child", "sync", connection_id],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
-    while fake_sandbox.stats.get("GET /v1/units", 0) < 6 and time.monotonic() < deadline:
-        assert worker.poll() is None, "the worker finished before it could be killed"
+    while fake_sandbox.stats.get("GET /v1/units", 0) < 4 and time.monotonic() < deadline:
+        assert worker.poll() is None, f"the worker ended before it was killed: {(tmp_path / 'worker.log').read_text()}"
         time.sleep(0.01)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
