@@ -91,3 +91,15 @@ def test_include_if_exists_still_reports_an_error_inside_the_included_template(s
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
     with pytest.raises(TemplateDoesNotExist):
         Template('{% load portal_tags %}{% include_if_exists "broken.html" %}').render(Context({}))
+
+
+@pytest.mark.parametrize(("url", "form_action"), [
+    ("/accounts/password/reset/", "/accounts/password/reset/"),
+    ("/accounts/logout/", "/accounts/logout/"),
+    ("/accounts/password/change/", "/accounts/password/change/"),
+    ("/accounts/2fa/totp/activate", "/accounts/reauthenticate/"),  # two-factor setup asks for the password first
+])
+def test_the_account_pages_use_the_portal_layout_and_form_style(member_client, url, form_action):
+    html = member_client.get(url, follow=True).content.decode()
+    assert 'href="/static/css/portal.css"' in html and "<h1>" in html
+    assert f'action="{form_action}" class="stacked panel"' in html
