@@ -5,7 +5,9 @@ has one name. /work/CONTRACT.md and integrations/README.md describe it in prose.
 """
 
 from integrations.contract import (
+    Accepted,
     ConfigField,
+    Confirmation,
     Mapped,
     OwnedFields,
     Page,
@@ -34,9 +36,11 @@ from integrations.errors import (
 from integrations.http import BaseClient, Limiter
 
 __all__ = [
+    "Accepted",
     "AuthError",
     "BaseClient",
     "ConfigField",
+    "Confirmation",
     "Conflict",
     "DependencyPending",
     "Limiter",

@@ -62,7 +62,10 @@ def backfill_outbox(connection: Connection) -> int:
     """Queue every existing record the connection's push streams cover (a new connection starts in sync)."""
     from django.apps import apps
 
+    from integrations.context import vendor_options
+
     created = 0
+    options = vendor_options(connection)
     for stream in connection.plugin.push_streams():
         if not connection.stream_enabled(stream.name) or "create" not in stream.actions:
             continue
@@ -70,7 +73,7 @@ def backfill_outbox(connection: Connection) -> int:
         qs = model._default_manager.filter(organization=connection.organization).order_by("pk")
         batch = []
         for instance in qs.iterator(chunk_size=500):
-            if outbox._applies(stream, instance):
+            if outbox._applies(stream, instance, options):
                 batch.append(OutboxEntry(connection=connection, content_type_id=_ct(model), object_id=instance.pk,
                                          stream=stream.name, action="create", payload=outbox.snapshot(instance),
                                          order=stream.order))

@@ -96,12 +96,42 @@ class RemoteFile:
         return f"file:{self.version}"
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What a push stream's ``create`` / ``update`` return when the vendor took the write but confirms it later
+    (BuildingMinds answers every POST with a batch id and processes the batch afterwards).
+
+    ``token`` is what the stream's ``confirm`` polls (the batch id); ``vendor_id`` is the record's id for a create
+    (None: the stream's ``planned_id``). The engine stores the token on the record's ExternalRef and a follow-up
+    task polls ``confirm`` until the vendor confirms or fails it; the outcome shows on the record and in a run.
+    """
+
+    token: str
+    vendor_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The vendor's verdict on an Accepted write. ``status``: the vendor's own word (e.g. "InProgress",
+    "FailedGeoCoding"), shown on the record; ``reason``: why it failed (the vendor's message) or what it waits for."""
+
+    state: Literal["pending", "confirmed", "failed"]
+    status: str = ""
+    reason: str = ""
+
+
 class RefResolver(Protocol):
-    """Given to ``PushStream.to_payload``: the vendor id of a local record in this connection, if it has one."""
+    """Given to ``PushStream.to_payload``: the vendor id of a local record in this connection, if it has one.
 
-    def vendor_id(self, obj: Any) -> str | None: ...
+    ``stream``: the ref of that stream only (a record pushed as several vendor resources, e.g. a location that is
+    both an address and a site at BuildingMinds, has one ref per stream). ``options``: the connection's vendor
+    options, each config field's default filled in."""
 
-    def require(self, obj: Any) -> str:
+    options: Mapping[str, Any]
+
+    def vendor_id(self, obj: Any, stream: str | None = None) -> str | None: ...
+
+    def require(self, obj: Any, stream: str | None = None) -> str:
         """Like vendor_id, but raises DependencyPending when the record has not reached the vendor yet."""
         ...
 
@@ -132,9 +162,12 @@ class PushStream:
     model: str  # "homes.Home"
     order: int  # parents first: lower goes earlier within a drain
     to_payload: Callable[[Any, RefResolver], dict[str, Any]]  # pure apart from ref look-ups
-    create: Callable[[BaseClient, dict[str, Any]], str]  # returns the vendor id; Conflict (409) -> engine updates
-    update: Callable[[BaseClient, str, dict[str, Any]], None]
+    # create returns the vendor id; Conflict (409) -> engine updates. Either may return Accepted (confirmed later).
+    create: Callable[[BaseClient, dict[str, Any]], str | Accepted]
+    update: Callable[[BaseClient, str, dict[str, Any]], Accepted | None]
     applies_to: Callable[[Any], bool] = lambda instance: True
+    # When which records a stream covers is a per-connection choice: (instance, options) -> bool; replaces applies_to.
+    applies_to_options: Callable[[Any, Mapping[str, Any]], bool] | None = None
     validate: Callable[[dict[str, Any]], None] | None = None  # raise Rejected with the vendor's own words
     delete: Callable[[BaseClient, str], None] | None = None
     # After a create whose answer was lost (5xx, timeout), find the record the vendor may have made anyway.
@@ -144,7 +177,15 @@ class PushStream:
     planned_id: Callable[[dict[str, Any]], str | None] | None = None
     actions: tuple[str, ...] = ("create", "update", "delete", "activate", "deactivate")
     owned_fields: OwnedFields = field(default_factory=dict)
+    # The vendor's verdict on an Accepted write, by its token (see Accepted); None: writes are final when answered.
+    confirm: Callable[[BaseClient, str], Confirmation] | None = None
     direction: ClassVar[Literal["push"]] = "push"
+
+    def covers(self, instance: Any, options: Mapping[str, Any]) -> bool:
+        """Does this stream push ``instance`` for a connection with these vendor options?"""
+        if self.applies_to_options is not None:
+            return bool(self.applies_to_options(instance, options))
+        return bool(self.applies_to(instance))
 
 
 Stream = PullStream | PushStream

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations import conflicts, webhooks
+from integrations import confirm, conflicts, webhooks
 from integrations.context import opened
 from integrations.errors import VendorError
 from integrations.models import Connection, ConnectionState, ExternalRef, OutboxEntry, OutboxStatus, SyncRun
@@ -21,6 +21,7 @@ __all__ = [
     "clear_missing",
     "due_connections",
     "resolve_conflict",
+    "run_confirm",
     "run_drain",
     "run_pull",
     "sync",
@@ -29,6 +30,7 @@ __all__ = [
 
 resolve_conflict = conflicts.resolve
 process_webhook = webhooks.process
+run_confirm = confirm.run_confirm
 
 
 def sync(connection_id: int, full: bool = False, run_id: int | None = None) -> SyncRun:

@@ -102,6 +102,12 @@ class ExternalRef(models.Model):
     vendor_updated_at = models.DateTimeField(null=True, blank=True)
     last_confirmed_at = models.DateTimeField(null=True, blank=True)
     missing_at_vendor_since = models.DateTimeField(null=True, blank=True)
+    # A write the vendor accepted but confirms later (contract.Accepted): its token until integrations.confirm
+    # settles it, and the vendor's last word on the record ("Completed", "FailedGeoCoding" + its message).
+    pending_token = models.CharField(max_length=200, blank=True)
+    pending_since = models.DateTimeField(null=True, blank=True)
+    vendor_status = models.CharField(max_length=60, blank=True)
+    vendor_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,7 +119,11 @@ class ExternalRef(models.Model):
                 fields=["connection", "stream", "content_type", "object_id"], name="extref_record_unique"
             ),
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["connection", "pending_since"], condition=~Q(pending_token=""),
+                         name="extref_pending_confirmation"),
+        ]
         verbose_name = "external reference"
 
     def __str__(self) -> str:

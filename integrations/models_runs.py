@@ -14,6 +14,7 @@ class RunKind(models.TextChoices):
     PULL = "pull", "Pull"
     PUSH = "push", "Push"
     WEBHOOK = "webhook", "Webhook"
+    CONFIRM = "confirm", "Push confirmation"
 
 
 class RunStatus(models.TextChoices):

@@ -72,6 +72,7 @@ def enqueue(changes: list[Change]) -> list[OutboxEntry]:
         return []
     entries: list[OutboxEntry] = []
     streams_cache: dict[tuple[int, str], list[Any]] = {}
+    options_cache: dict[int, dict[str, Any]] = {}
     for instance, action, _changed, actor in changes:
         label = instance._meta.label_lower
         for connection in connections:
@@ -82,8 +83,10 @@ def enqueue(changes: list[Change]) -> list[OutboxEntry]:
             key = (connection.pk, label)
             if key not in streams_cache:
                 streams_cache[key] = _push_streams(connection, label)
+            if streams_cache[key] and connection.pk not in options_cache:
+                options_cache[connection.pk] = _options(connection)
             for stream in streams_cache[key]:
-                if action not in stream.actions or not _applies(stream, instance):
+                if action not in stream.actions or not _applies(stream, instance, options_cache[connection.pk]):
                     continue
                 entries.append(OutboxEntry(
                     connection=connection, content_type=ContentType.objects.get_for_model(instance),
@@ -97,9 +100,15 @@ def enqueue(changes: list[Change]) -> list[OutboxEntry]:
     return entries
 
 
-def _applies(stream: Any, instance: Any) -> bool:
+def _options(connection: Connection) -> dict[str, Any]:
+    from integrations.context import vendor_options
+
+    return vendor_options(connection)
+
+
+def _applies(stream: Any, instance: Any, options: dict[str, Any] | None = None) -> bool:
     try:
-        return bool(stream.applies_to(instance))
+        return bool(stream.covers(instance, options or {}))
     except Exception:  # a plug-in's filter failing must not break the portal's write
         logger.exception("applies_to of %s failed", stream.name)
         return False

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from integrations import locking, runs
 from integrations.conflicts import conflicting_fields
-from integrations.context import SyncContext, opened
-from integrations.contract import PushStream
+from integrations.context import SyncContext, opened, vendor_options
+from integrations.contract import Accepted, PushStream
 from integrations.errors import (
     AuthError,
     Conflict,
@@ -31,7 +31,7 @@ from integrations.errors import (
     VendorError,
 )
 from integrations.models import Connection, ExternalRef, OutboxEntry, OutboxStatus, SyncRun
-from integrations.refs import Resolver, ref_for
+from integrations.refs import Resolver, reached_vendor, ref_for
 from integrations.upsert.values import stable_hash
 from portal.core.actor import acting_as
 
@@ -141,7 +141,9 @@ def _push(ctx: SyncContext, entry: OutboxEntry) -> str:
         stream: PushStream = ctx.plugin.push_stream(entry.stream)
     except KeyError as exc:
         raise VendorError(f"{entry.stream} is not a push stream of {ctx.plugin.key}") from exc
-    ref = ref_for(ctx.connection, entry.content_type, entry.object_id, stream.name)
+    # A record pushed as several vendor resources has one ref per stream: never take a sibling stream's ref.
+    siblings = {s.name for s in ctx.plugin.push_streams()} - {stream.name}
+    ref = ref_for(ctx.connection, entry.content_type, entry.object_id, stream.name, exclude=siblings)
     if entry.action == "delete":
         if ref is not None and stream.delete is not None:
             with contextlib.suppress(NotFound):  # already gone: the goal is reached
@@ -150,9 +152,10 @@ def _push(ctx: SyncContext, entry: OutboxEntry) -> str:
             return "sent"
         return "skipped"
     instance = entry.content_type.model_class()._default_manager.filter(pk=entry.object_id).first()
-    if instance is None or not stream.applies_to(instance):
+    options = vendor_options(ctx.connection)
+    if instance is None or not stream.covers(instance, options):
         return "skipped"
-    payload = stream.to_payload(instance, Resolver(ctx.connection))
+    payload = stream.to_payload(instance, Resolver(ctx.connection, options))
     digest = stable_hash(payload)
     if ref is not None and ref.last_pushed_hash == digest:
         return "skipped"
@@ -160,43 +163,53 @@ def _push(ctx: SyncContext, entry: OutboxEntry) -> str:
         stream.validate(payload)  # Rejected here: nothing was sent
     if ref is not None and conflicting_fields(ctx, ref, instance):
         return "conflict"
-    done = False
-    # A planned ref without hashes was reserved for a create whose answer never came: _create settles it.
-    if ref is not None and (ref.last_pushed_hash or ref.last_seen_hash or not stream.planned_id):
+    done, accepted = False, None
+    # A planned ref that never reached the vendor was reserved for a create whose answer never came (or whose
+    # confirmation failed): _create settles it.
+    if ref is not None and (reached_vendor(ref) or not stream.planned_id):
         try:
-            stream.update(ctx.client, ref.vendor_id, payload)
+            accepted = _accepted(stream.update(ctx.client, ref.vendor_id, payload))
             done = True
         except NotFound:
             ref.delete()  # gone at the vendor: create it again
             ref = None
     if not done:
-        ref = _create(ctx, stream, entry, payload, ref)
-    _remember(ctx, ref, instance, digest)
+        ref, accepted = _create(ctx, stream, entry, payload, ref)
+    _remember(ctx, ref, instance, digest, accepted)
     return "sent"
 
 
-def _create(ctx: SyncContext, stream: PushStream, entry: OutboxEntry, payload: dict, ref: ExternalRef | None) -> Any:
+def _accepted(result: Any) -> Accepted | None:
+    return result if isinstance(result, Accepted) else None
+
+
+def _create(
+    ctx: SyncContext, stream: PushStream, entry: OutboxEntry, payload: dict, ref: ExternalRef | None
+) -> tuple[ExternalRef, Accepted | None]:
     planned = stream.planned_id(payload) if stream.planned_id else None
     if planned:
         ref = ref or _save_ref(ctx, stream, entry, planned)  # stored before the call: a retry becomes an update
         try:
-            stream.create(ctx.client, payload)
+            result = stream.create(ctx.client, payload)
         except Conflict:
-            stream.update(ctx.client, planned, payload)
-        return ref
+            result = stream.update(ctx.client, planned, payload)
+        return ref, _accepted(result)
     found = stream.find(ctx.client, payload) if stream.find and entry.attempts > 0 else None
     if found:
-        stream.update(ctx.client, found, payload)  # the earlier try created it; its answer was lost
-        return ref or _save_ref(ctx, stream, entry, found)
+        result = stream.update(ctx.client, found, payload)  # the earlier try created it; its answer was lost
+        return ref or _save_ref(ctx, stream, entry, found), _accepted(result)
     try:
-        vendor_id = stream.create(ctx.client, payload)
+        result = stream.create(ctx.client, payload)
+        vendor_id = result.vendor_id if isinstance(result, Accepted) else result
     except Conflict as exc:
         vendor_id = stream.find(ctx.client, payload) if stream.find else None
         if not vendor_id:
             raise Rejected(f"The vendor already has this record but it cannot be found to update: {exc.message}",
                            status=exc.status) from exc
-        stream.update(ctx.client, vendor_id, payload)
-    return _save_ref(ctx, stream, entry, str(vendor_id))
+        result = stream.update(ctx.client, vendor_id, payload)
+    if not vendor_id:
+        raise VendorError(f"{stream.name}: the vendor accepted the record but gave no id for it")
+    return _save_ref(ctx, stream, entry, str(vendor_id)), _accepted(result)
 
 
 def _save_ref(ctx: SyncContext, stream: PushStream, entry: OutboxEntry, vendor_id: str) -> ExternalRef:
@@ -207,12 +220,19 @@ def _save_ref(ctx: SyncContext, stream: PushStream, entry: OutboxEntry, vendor_i
     return ref
 
 
-def _remember(ctx: SyncContext, ref: ExternalRef, instance: Any, digest: str) -> None:
+def _remember(ctx: SyncContext, ref: ExternalRef, instance: Any, digest: str, accepted: Accepted | None) -> None:
+    """The push landed. An Accepted one is confirmed later (integrations.confirm): its token waits on the ref."""
     from integrations.conflicts import shared_values
 
+    now = timezone.now()
     ref.last_pushed_hash = digest
-    ref.last_confirmed_at = timezone.now()
     ref.missing_at_vendor_since = None
     ref.synced_values = {**(ref.synced_values or {}), **shared_values(ctx.plugin, instance)}
+    if accepted is None:
+        ref.last_confirmed_at = now
+        ref.pending_token, ref.pending_since, ref.vendor_status, ref.vendor_message = "", None, "", ""
+    else:
+        ref.pending_token, ref.pending_since = accepted.token, now
+        ref.vendor_status, ref.vendor_message = "Accepted", ""
     ref.save(update_fields=["last_pushed_hash", "last_confirmed_at", "missing_at_vendor_since", "synced_values",
-                            "updated_at"])
+                            "pending_token", "pending_since", "vendor_status", "vendor_message", "updated_at"])

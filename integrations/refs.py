@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,10 +12,12 @@ from integrations.models import Connection, ExternalRef
 
 
 def ref_for(
-    connection: Connection, obj_or_ct: Any, object_id: int | None = None, stream: str = ""
+    connection: Connection, obj_or_ct: Any, object_id: int | None = None, stream: str = "",
+    exclude: Collection[str] = (),
 ) -> ExternalRef | None:
-    """The ref of a record in this connection: the one of ``stream`` if there is one, else any (a record pulled by
-    one stream and pushed by another of the same vendor resource is the same record at the vendor)."""
+    """The ref of a record in this connection: the one of ``stream`` if there is one, else any other (a record
+    pulled by one stream and pushed by another of the same vendor resource is the same record at the vendor) except
+    those of the streams in ``exclude`` (other vendor resources the same record is pushed as)."""
     if object_id is None:
         ct = ContentType.objects.get_for_model(obj_or_ct)
         object_id = obj_or_ct.pk
@@ -24,32 +27,44 @@ def ref_for(
     for ref in refs:
         if ref.stream == stream:
             return ref
-    return refs[0] if refs else None
+    others = [ref for ref in refs if ref.stream not in exclude]
+    return others[0] if others else None
+
+
+def reached_vendor(ref: ExternalRef | None) -> bool:
+    """Pulled, pushed, or confirmed once: a ref with none of these was reserved for a create not answered yet."""
+    return ref is not None and bool(ref.last_pushed_hash or ref.last_seen_hash or ref.last_confirmed_at)
 
 
 class Resolver:
     """``refs`` given to PushStream.to_payload."""
 
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self._cache: dict[tuple[int, int], ExternalRef | None] = {}
+    def __init__(self, connection: Connection, options: Mapping[str, Any] | None = None) -> None:
+        from integrations.context import vendor_options
 
-    def _ref(self, obj: Any) -> ExternalRef | None:
+        self.connection = connection
+        self.options: Mapping[str, Any] = vendor_options(connection) if options is None else options
+        self._cache: dict[tuple[int, int, str | None], ExternalRef | None] = {}
+
+    def _ref(self, obj: Any, stream: str | None) -> ExternalRef | None:
         ct = ContentType.objects.get_for_model(obj)
-        key = (ct.pk, obj.pk)
+        key = (ct.pk, obj.pk, stream)
         if key not in self._cache:
-            self._cache[key] = ref_for(self.connection, ct, obj.pk)
+            if stream is None:
+                self._cache[key] = ref_for(self.connection, ct, obj.pk)
+            else:
+                self._cache[key] = ExternalRef.objects.filter(
+                    connection=self.connection, content_type=ct, object_id=obj.pk, stream=stream).first()
         return self._cache[key]
 
-    def vendor_id(self, obj: Any) -> str | None:
+    def vendor_id(self, obj: Any, stream: str | None = None) -> str | None:
         if obj is None or obj.pk is None:
             return None
-        ref = self._ref(obj)
+        ref = self._ref(obj, stream)
         return ref.vendor_id if ref is not None else None
 
-    def require(self, obj: Any) -> str:
-        ref = self._ref(obj) if obj is not None and obj.pk is not None else None
-        # A ref with neither hash was reserved for a create that has not been answered yet (planned id).
-        if ref is None or not (ref.last_pushed_hash or ref.last_seen_hash):
+    def require(self, obj: Any, stream: str | None = None) -> str:
+        ref = self._ref(obj, stream) if obj is not None and obj.pk is not None else None
+        if not reached_vendor(ref):
             raise DependencyPending(f"{obj._meta.verbose_name} “{obj}” has not reached the vendor yet")
-        return ref.vendor_id
+        return ref.vendor_id  # type: ignore[union-attr]

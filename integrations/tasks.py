@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from integrations import engine
+from integrations import confirm, engine
 from integrations.models import SyncRun
 from integrations.models_runs import RunKind, RunStatus
 
@@ -25,7 +25,27 @@ def drain_outbox(self, connection_id: int, run_id: int | None = None) -> int | N
     except engine.Reschedule as wait:
         raise self.retry(countdown=wait.countdown, kwargs={"connection_id": connection_id,
                                                            "run_id": wait.run_id}) from None
+    schedule_confirm(connection_id)
     return run.pk if run else None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, name="integrations.confirm_pushes")
+def confirm_pushes(self, connection_id: int) -> int | None:
+    """Poll the vendor's verdict on accepted pushes (later polls come from the dispatcher, every minute)."""
+    try:
+        run = confirm.run_confirm(connection_id)
+    except engine.Reschedule as wait:
+        raise self.retry(countdown=wait.countdown) from None
+    return run.pk if run else None
+
+
+def schedule_confirm(connection_id: int) -> None:
+    """After a drain that left pushes awaiting the vendor's confirmation: a first poll one interval later."""
+    from integrations.models import Connection
+
+    if confirm.pending(connection_id).exists():
+        connection = Connection.objects.get(pk=connection_id)
+        confirm_pushes.apply_async((connection_id,), countdown=confirm.poll_seconds(connection))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="integrations.process_webhook")
@@ -46,7 +66,13 @@ def dispatch_due() -> dict[str, list[int]]:
     for connection_id in drains:
         if connection_id not in pulls:  # a sync drains after its pull anyway
             drain_outbox.delay(connection_id)
-    return {"pulls": pulls, "drains": drains}
+    due = {"pulls": pulls, "drains": drains}
+    confirms = confirm.due_connections()
+    for connection_id in confirms:
+        confirm_pushes.delay(connection_id)
+    if confirms:
+        due["confirms"] = confirms
+    return due
 
 
 def publish_drain(connection_id: int) -> None:

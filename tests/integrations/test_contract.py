@@ -40,7 +40,7 @@ def sandbox(plugin, serve_sandbox):
 @pytest.fixture
 def connection(org, plugin, sandbox) -> Connection:
     c = Connection(organization=org, vendor=plugin.key, name=plugin.display_name, base_url=sandbox.base_url,
-                   config={"rate_limit": {"enabled": False}})
+                   config={"rate_limit": {"enabled": False}, "options": dict(plugin.demo_options)})
     c.set_credentials(plugin.demo_credentials)
     c.save()
     return c
