@@ -100,19 +100,22 @@ class Supervisor:
 
     # --- stopping -------------------------------------------------------------------------------------------
     def stop_all(self) -> None:
-        """TERM every child, wait for them (bounded), KILL what is left, and sweep each child's process group."""
-        for child in self.children:
+        """Stop the children in reverse start order (the web before the worker, the worker before the sandboxes it
+        may be syncing with), all within ``stop_timeout``; KILL what is left and sweep each child's process group."""
+        deadline = time.monotonic() + self.stop_timeout
+        for child in reversed(self.children):
             if child.running():
                 with contextlib.suppress(ProcessLookupError):
                     child.process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + self.stop_timeout
-        for child in self.children:
             try:
-                child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                # Whatever the ones before used up, each child gets a couple of seconds of its own.
+                child.process.wait(timeout=max(2.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self.say(f"{child.name} did not stop within {self.stop_timeout:.0f} s: killing it")
+                self.say(f"{child.name} did not stop in time: killing it")
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
         self._kill_groups(signal.SIGKILL)
-        for child in self.children:
+        for child in reversed(self.children):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.process.wait(timeout=5)
             self.say(f"{child.name} stopped (code {child.process.returncode})")

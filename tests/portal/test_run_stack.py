@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
+from django.core.management import get_commands
 
 pytestmark = [
     pytest.mark.slow,
@@ -151,6 +152,8 @@ def test_the_stack_serves_the_portal_runs_tasks_and_ctrl_c_stops_every_process_i
 
     children = stack.children()
     assert {"worker", "web"} <= set(children)
+    if "vendor_sandbox" in get_commands():
+        assert "sandboxes" in children
     processes = group_members(set(children.values()))
     assert len(processes) > len(children)  # Celery's pool processes (and beat) live in the worker's group
 

@@ -74,8 +74,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         python, manage = sys.executable, str(settings.BASE_DIR / "manage.py")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         base_url = f"http://{opts['host']}:{opts['port']}"
+        # Links built outside a request (webhook targets given to the sandboxes, document links) follow the port.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": os.environ.get("SITE_URL") or base_url}
         sup = Supervisor(out=self.stdout._out, stop_timeout=opts["stop_timeout"])  # type: ignore[attr-defined]
         sup.install_signal_handlers()
         commands = get_commands()
