@@ -84,6 +84,8 @@ class BrikSyncSandbox(RecordsMixin, SandboxApp):
                  405: "VALIDATION_ERROR", 429: "RATE_LIMITED"}
         if code is None or not code.isupper():  # the kit's own codes (SandboxFault, NotFound) in BrikSync's terms
             code = codes.get(status, "INTERNAL_ERROR")
+        if "detail" in extra:  # BrikSync's "message" field (the kit's signature already uses the name)
+            extra["message"] = extra.pop("detail")
         return self.json({"data": None, "error": message, "code": code, **extra}, status)
 
     def invalid(self, exc: rules.Invalid) -> Response:
@@ -117,7 +119,7 @@ class BrikSyncSandbox(RecordsMixin, SandboxApp):
         needed = "landlord" if request.path.startswith("/properties") else "property_manager"
         if not rules.role_at_least(key["role"], needed):
             return self.error_response(403, f"Forbidden: requires {needed} role or higher", "FORBIDDEN",
-                                       message=f"Your role ({key['role']}) does not meet the minimum requirement "
+                                       detail=f"Your role ({key['role']}) does not meet the minimum requirement "
                                                f"({needed}) for this endpoint.")
         return None
 
@@ -178,6 +180,7 @@ class BrikSyncSandbox(RecordsMixin, SandboxApp):
             self.links.clear()
             self.received.clear()
         self.limits, self.billing_unavailable, self.send_retry_after = {}, False, True
+        self.keys = {DEMO_API_KEY: {"plan": "BUSINESS", "role": "admin"}}
 
     # --- data -----------------------------------------------------------------------------------------------
     def seed(self, n: int) -> None:

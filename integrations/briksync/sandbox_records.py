@@ -88,7 +88,7 @@ class RecordsMixin:
         if limit is not None and self.store.count(resource) >= limit:
             return self.error_response(
                 403, f"Your plan allows {limit} {resource}.", "PLAN_LIMIT_EXCEEDED",
-                message=f"Upgrade to add more than {limit} {resource}.", upgradeUrl="https://briksync.com/settings/billing")
+                detail=f"Upgrade to add more than {limit} {resource}.", upgradeUrl="https://briksync.com/settings/billing")
         return self.refuse_links(resource, body, None)
 
     def refuse_links(self: Any, resource: str, body: dict[str, Any], record_id: str | None) -> Response | None:
@@ -161,7 +161,7 @@ class RecordsMixin:
     def on_delete(self: Any, request: Request, resource: str, record_id: str) -> Response:
         if resource not in ("documents", "units"):
             return self.error_response(403, "Permanent deletes are made in the BrikSync web application",
-                                       "FORBIDDEN", message="This delete is not available through the API.")
+                                       "FORBIDDEN", detail="This delete is not available through the API.")
         if not self.store.delete(resource, record_id):
             return self.missing(resource)
         with self._guard:

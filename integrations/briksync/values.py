@@ -67,7 +67,7 @@ def number(value: Any, field: str, low: float, high: float, places: int = 0) -> 
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         raise MappingError(f"{field} {value!r} is not a number") from None
-    if not amount.is_finite() or not low <= amount <= high:
+    if not amount.is_finite() or not Decimal(str(low)) <= amount <= Decimal(str(high)):
         raise MappingError(f"{field} {value} is outside {low:g}..{high:g}")
     if places == 0:
         if amount != amount.to_integral_value():

@@ -13,6 +13,7 @@ import pytest
 from integrations.briksync.client import BrikSyncClient
 from integrations.briksync.sandbox import DEMO_API_KEY, BrikSyncSandbox
 from integrations.models import Connection
+from integrations.sandbox.server import serve
 
 CREDENTIALS = {"api_key": DEMO_API_KEY}
 
@@ -37,22 +38,39 @@ class Vendor:
         return BrikSyncClient(self.url, kw.pop("credentials", CREDENTIALS), kw.pop("config", {}), **kw)
 
 
+CLOCK = [dt.datetime.now(dt.UTC)]  # the sandbox's clock (signed links expire by it), settable by tests
+
+
 @pytest.fixture
 def vendor_clock() -> list[dt.datetime]:
-    """The sandbox's clock (signed links expire by it), settable by tests."""
-    return [dt.datetime.now(dt.UTC)]
+    CLOCK[0] = dt.datetime.now(dt.UTC)
+    return CLOCK
 
 
 @pytest.fixture
 def sandbox_options() -> dict[str, Any]:
+    """Options for a sandbox of the test's own (a test overrides this with parametrize)."""
     return {}
 
 
-@pytest.fixture
-def briksync(serve_sandbox, vendor_clock, sandbox_options) -> Iterator[Vendor]:
-    app = BrikSyncSandbox(rate_limit=False, clock=lambda: vendor_clock[0], **sandbox_options)
-    server = serve_sandbox({"/briksync": app})
+@pytest.fixture(scope="module")
+def shared_sandbox() -> Iterator[Vendor]:
+    """One server per test module (stopping a server costs half a second); each test starts from a reset."""
+    app = BrikSyncSandbox(rate_limit=False, clock=lambda: CLOCK[0])
+    server = serve({"/briksync": app})
     yield Vendor(app=app, url=server.url_for("/briksync"))
+    server.stop()
+
+
+@pytest.fixture
+def briksync(request, vendor_clock, sandbox_options) -> Vendor:
+    if sandbox_options:
+        app = BrikSyncSandbox(rate_limit=False, clock=lambda: CLOCK[0], **sandbox_options)
+        server = request.getfixturevalue("serve_sandbox")({"/briksync": app})
+        return Vendor(app=app, url=server.url_for("/briksync"))
+    vendor = request.getfixturevalue("shared_sandbox")
+    vendor.control("POST", "reset")
+    return vendor
 
 
 @pytest.fixture
