@@ -72,7 +72,8 @@ class Document(OrgOwned):
             ),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="document_category_valid"),
             models.UniqueConstraint(
-                fields=["organization", "external_id"], condition=~Q(external_id=""), name="document_external_id_unique",
+                fields=["organization", "external_id"], condition=~Q(external_id=""),
+                name="document_external_id_unique",
                 violation_error_code="duplicate_external_id",
                 violation_error_message="A document with this external id already exists.",
             ),

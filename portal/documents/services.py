@@ -158,4 +158,5 @@ def delete_document(doc: Document) -> None:
 
 
 def is_displayed(doc: Document, now: dt.datetime) -> bool:
-    return (doc.display_start is None or doc.display_start <= now) and (doc.display_end is None or doc.display_end >= now)
+    started = doc.display_start is None or doc.display_start <= now
+    return started and (doc.display_end is None or doc.display_end >= now)

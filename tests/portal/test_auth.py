@@ -21,12 +21,6 @@ WRONG_CREDENTIALS = "The email address and/or password you specified are not cor
 THROTTLED = "Too many failed login attempts. Try again later."
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Dozens of sign-ins here: a deliberately slow hasher would dominate the run without testing anything more.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def user():
     return UserFactory(email="dana@example.com")
