@@ -70,8 +70,8 @@ class RentEngineClient(BaseClient):
         return self._record(self.request("POST", PROPERTIES_PATH, json=body, idempotent="id" in body))
 
     # --- units ----------------------------------------------------------------------------------------------
-    def list_units(self, page_number: int, limit: int | None = None) -> list[Unit]:
-        params = {"accountId": self.config.get("account_id")}
+    def list_units(self, page_number: int, limit: int | None = None, updated_after: str | None = None) -> list[Unit]:
+        params = {"accountId": self.config.get("account_id"), "updated_after": updated_after}
         return self.list_page(UNITS_PATH, page_number, params, limit)  # type: ignore[return-value]
 
     def get_unit(self, unit_id: str) -> Unit | None:

@@ -1,8 +1,9 @@
 """RentEngine Public API 1.1.1: multifamily properties -> property locations, units -> homes, both ways; webhooks.
 
 Pull: ``properties`` then ``units`` (a unit's parent is its multifamily property, or the connection's default
-location). RentEngine has no documented "changed since" filter, so every pass reads everything (full pass), with
-``limit`` and a 0-based ``page_number`` until a short page. Push: the same two resources by upsert POST.
+location). RentEngine publishes no "changed since" filter, so every pass reads everything (a full pass; units use
+``updated_after`` only when the connection turns it on), with ``limit`` and a 0-based ``page_number`` until a short
+page. Push: the same two resources by upsert POST.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def _pages(fetch: Any) -> Any:
         return Page(records, {"page_number": number + 1} if more else None)
 
     return fetch_page
+
+
+def _fetch_units(client: RentEngineClient, cursor: dict[str, Any] | None, since: dt.datetime | None) -> Page:
+    # [3p] ``updated_after`` is not in RentEngine's published list: used only when the connection turns it on.
+    after = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if since is not None else None
+    return _pages(lambda c, n: _annotate(c, c.list_units(n, updated_after=after)))(client, cursor, since)
 
 
 def _fetch_unit(client: RentEngineClient, vendor_id: str) -> dict[str, Any] | None:
@@ -78,6 +85,8 @@ class RentEnginePlugin(Plugin):
         ConfigField("property_update", "How a multifamily property is updated", required=False, kind="choice",
                     default="merge", choices=(("merge", "Read it, send it whole with our fields"),
                                               ("partial", "Send only our fields"))),
+        ConfigField("units_updated_after", "Read only changed units (updated_after)", required=False, kind="bool",
+                    default=False, help="Third parties report RentEngine accepts it; RentEngine does not publish it."),
         ConfigField("page_size", "Page size", required=False, kind="int", default=100, help="1 to 100."),
     )
 
@@ -86,9 +95,9 @@ class RentEnginePlugin(Plugin):
             PullStream("properties", "locations.Location", _pages(RentEngineClient.list_properties),
                        mapping.map_property, mapping.vendor_id, fetch_one=lambda c, vid: c.get_property(vid),
                        updated_at=mapping.updated_at, incremental=False, owned_fields={"shared": ["name", *ADDRESS]}),
-            PullStream("units", "homes.Home", _pages(lambda c, n: _annotate(c, c.list_units(n))), mapping.map_unit,
-                       mapping.vendor_id, depends_on=("properties",), fetch_one=_fetch_unit,
-                       updated_at=mapping.updated_at, incremental=False,
+            PullStream("units", "homes.Home", _fetch_units, mapping.map_unit, mapping.vendor_id,
+                       depends_on=("properties",), fetch_one=_fetch_unit, updated_at=mapping.updated_at,
+                       incremental=lambda options: bool(options.get("units_updated_after")),
                        owned_fields={"portal": ["status"],
                                      "shared": ["market_rent", "bedrooms", "bathrooms", "size_sqft", *ADDRESS]}),
             PushStream("properties", "locations.Location", order=10, to_payload=mapping_out.property_payload,

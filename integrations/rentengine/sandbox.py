@@ -103,10 +103,11 @@ class RentEngineSandbox(SandboxApp):
         limit, page = paging
         ids = {*request.args.getlist("unitIds"), *request.args.getlist("unitIds[]")}
         statuses = {*request.args.getlist("statuses"), *request.args.getlist("statuses[]")}
-        account = request.args.get("accountId")
+        account, after = request.args.get("accountId"), data.parse_stamp(request.args.get("updated_after", ""))
         rows = [u for u in self.store.all(UNITS_TABLE)
                 if (not ids or str(u["id"]) in ids) and (not statuses or u.get("status") in statuses)
-                and (not account or u.get("account_id") == account)]
+                and (not account or u.get("account_id") == account)
+                and (after is None or data.parse_stamp(u["updated_at"]) >= after)]
         rows.sort(key=lambda u: u["id"])
         return self.json([data.unit_read(u) for u in rows[page * limit:(page + 1) * limit]])
 
@@ -234,4 +235,7 @@ class RentEngineSandbox(SandboxApp):
             self.store.insert(PROPERTIES_TABLE, record, key=record["id"])
 
     def on_reset(self) -> None:
+        """Back to a new sandbox's state (the kit has emptied the store, faults and statistics)."""
         self.rng = random.Random(0)
+        self.tokens = {DEMO_TOKEN}
+        self.webhook_targets, self.webhook_secret, self.webhook_header = [], DEMO_WEBHOOK_KEY, "X-API-Key"

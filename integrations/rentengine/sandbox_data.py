@@ -50,8 +50,8 @@ def unit_read(unit: dict[str, Any]) -> dict[str, Any]:
     """A unit as ``GET /units`` shows it: numbers as strings, the address object with its formatted line."""
     shown = dict(unit)
     for name in STRING_NUMBERS:
-        if shown.get(name) is not None:
-            value = shown[name]
+        value = shown.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
             shown[name] = f"{value:.2f}" if name == "target_rental_rate" else f"{value:g}"
     if isinstance(shown.get("address"), dict):
         shown["address"] = {**shown["address"], "formatted_address": formatted(shown["address"])}
