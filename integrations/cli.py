@@ -109,12 +109,18 @@ def connect_demo(org_slug: str, sandbox_url: str, sync: bool = True) -> list[str
             queued = backfill_outbox(connection) if created else 0
         if plugin.webhook_events:
             _point_webhooks(connection, base_url)
+        try:
+            note = plugin.demo_setup(connection)
+        except Exception as exc:  # the sandbox may be down; the connection stands and the operator is told
+            note = f"demo setup failed: {type(exc).__name__}: {exc}"
         if sync and created:
             from integrations.tasks import publish_sync
 
             publish_sync(connection.pk)
         lines.append(f"{connection.pk:>4}  {key:<14} {base_url}  {'created' if created else 'already connected'}"
                      + (f", {queued} records queued for push" if queued else ""))
+        if note:
+            lines.append(f"      {key}: {note}")
     if not lines:
         lines.append("No vendor plug-in is available.")
     return lines

@@ -279,6 +279,11 @@ class Plugin:
     def sandbox_app(self, **options: Any) -> SandboxApp:
         raise NotImplementedError
 
+    def demo_setup(self, connection: Any) -> str | None:
+        """Called by ``integrations connect-demo`` after the connection is created: prepare the running sandbox for
+        the organization's data (e.g. activate the regions its locations name). Returns a line to print, or None."""
+        return None
+
     @classmethod
     def prefix(cls) -> str:
         return cls.sandbox_prefix or f"/{cls.key}"
