@@ -163,3 +163,17 @@ def test_a_create_whose_answer_was_lost_is_found_and_not_duplicated(org, renteng
     [unit] = rentengine.records("units")
     assert ExternalRef.objects.get(connection=connection, stream="units").object_id == home.pk
     assert str(unit["id"]) == ExternalRef.objects.get(connection=connection, stream="units").vendor_id
+
+
+def test_with_updated_after_turned_on_a_scheduled_pull_reads_only_changed_units(org, rentengine, connection):
+    rentengine.app.seed(20)
+    assert pull.run_pull(connection.pk).counts["units"]["fetched"] == 20  # off: every pass reads everything
+    connection.config = {**connection.config, "lookback_seconds": 0}
+    set_options(connection, units_updated_after=True)
+    pull.run_pull(connection.pk, full=True)
+    unit = rentengine.records("units")[5]
+    rentengine.control("POST", f"records/units/{unit['id']}", json={"target_rental_rate": 1234.0})
+    run = pull.run_pull(connection.pk)
+    assert run.counts["units"]["fetched"] == 2  # the edited unit, and the newest one at the watermark again
+    assert home_of(connection, unit["id"]).market_rent == Decimal("1234.00")
+    assert run.counts["properties"]["fetched"] == 2  # properties have no such filter: always read whole
