@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from integrations import confirm, engine
+from integrations import confirm, engine, webhooks
 from integrations.models import SyncRun
 from integrations.models_runs import RunKind, RunStatus
 
@@ -72,6 +72,11 @@ def dispatch_due() -> dict[str, list[int]]:
         confirm_pushes.delay(connection_id)
     if confirms:
         due["confirms"] = confirms
+    deliveries = webhooks.waiting_deliveries()
+    for delivery_id in deliveries:
+        process_webhook.delay(delivery_id)
+    if deliveries:
+        due["deliveries"] = deliveries
     return due
 
 

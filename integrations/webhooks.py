@@ -60,6 +60,17 @@ def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> 
     return 202, {"status": "accepted", "delivery": delivery.pk}
 
 
+def waiting_deliveries(limit: int = 500) -> list[int]:
+    """Deliveries to process again: held while their connection was paused (and it is active now), or received
+    over five minutes ago and never processed (the task was lost with its worker)."""
+    stale = timezone.now() - timezone.timedelta(minutes=5)
+    qs = WebhookDelivery.objects.filter(
+        Q(status=DeliveryStatus.HELD) | Q(status=DeliveryStatus.RECEIVED, received_at__lt=stale),
+        connection__state="active",
+    ).order_by("received_at", "id")
+    return list(qs.values_list("pk", flat=True)[:limit])
+
+
 def _publish(delivery_id: int) -> None:
     from integrations import tasks
 

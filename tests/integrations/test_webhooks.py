@@ -104,3 +104,17 @@ def test_the_sandbox_sends_signed_webhooks_the_portal_accepts(live_server, fake_
     assert synced.webhooks.log[-1]["status"] == 202
     process(WebhookDelivery.objects.get().pk)
     assert unit_home(2).market_rent == 1234
+
+
+def test_a_delivery_held_while_paused_is_processed_after_resuming(client, fake_connection, synced):
+    from integrations import health
+    from integrations.tasks import dispatch_due
+
+    health.pause(fake_connection.pk, "maintenance")
+    synced.store.update("units", 1, {"rent": "888.00"})
+    delivery = post(client, fake_connection, {"type": "unit.updated", "id": 1, "at": "2030-01-01T00:00:09Z"}).json()
+    process(delivery["delivery"])
+    assert WebhookDelivery.objects.get().status == "held"
+    health.resume(fake_connection.pk)
+    assert dispatch_due()["deliveries"] == [delivery["delivery"]]  # the task runs in process in tests
+    assert WebhookDelivery.objects.get().status == "processed" and unit_home(1).market_rent == 888
