@@ -76,7 +76,7 @@ def explain(status: int, body: Any, fallback: str = "") -> tuple[str, str | None
             p for p in (detail or human, f"upgrade at {body['upgradeUrl']}" if body.get("upgradeUrl") else "") if p)
     else:
         text = "; ".join(p for p in (human, detail if detail != human else "") if p)
-    if fields and code == "VALIDATION_ERROR":
+    if fields and code == "VALIDATION_ERROR" and list(fields.values()) != [human]:  # one problem: said once
         listed = "; ".join(f"{k}: {v}" for k, v in fields.items())
         text = listed if not human or human in listed else f"{human} ({listed})"
     if code in MEANINGS:
