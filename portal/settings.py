@@ -112,7 +112,8 @@ REDIS_URL = env.get("REDIS_URL") or ""
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or "filesystem://"
 if not REDIS_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     REDIS_URL = CELERY_BROKER_URL
-_cache_prefix = f"lintel{_test_suffix or ''}"
+# Test runs (and each xdist worker) get their own key space.
+_cache_prefix = f"lintel{_test_suffix or ''}{env.get('PYTEST_XDIST_WORKER') or ''}"
 if REDIS_URL:
     CACHES = {
         "default": {

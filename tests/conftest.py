@@ -24,9 +24,22 @@ def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # A fast hasher: the suite creates hundreds of users; production keeps Django's default (PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    _clear_own_cache()
     yield
-    cache.clear()
+    _clear_own_cache()
+
+
+def _clear_own_cache() -> None:
+    """Clear this run's cache keys only: on Redis, cache.clear() would flush the whole database (and the
+    Celery queue of whoever shares it)."""
+    client_factory = getattr(cache, "_cache", None)
+    if client_factory is not None and hasattr(client_factory, "get_client"):
+        client = client_factory.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @dataclass
