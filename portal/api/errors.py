@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -50,6 +51,10 @@ class IdempotencyKeyReused(exceptions.APIException):
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "request_too_large"
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} KB"
 
 
 def envelope(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -134,7 +139,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         status_code, code, message, fields = from_django_validation(exc)
     elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         status_code, code, fields = 400, "request_too_large", {}
-        message = f"The request body is too large or has too many fields ({exc})."
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        message = (f"The request body has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."
+                   if isinstance(exc, TooManyFieldsSent) else
+                   f"The request body (besides uploaded files) is over the limit of {human_size(limit)}.")
     elif isinstance(exc, SuspiciousOperation):
         status_code, code, message, fields = 400, "parse_error", f"The request could not be read: {exc}", {}
     elif isinstance(exc, IntegrityError):

@@ -69,7 +69,19 @@ def updated_since() -> df.IsoDateTimeFilter:
     )
 
 
-class Common(df.FilterSet):
+class StrictFilterSet(df.FilterSet):
+    """An empty value (``?status=``) is an error, not “no filter”, except for free-text filters."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            if name in self.data and self.data.get(name) == "" and not isinstance(declared, df.CharFilter):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class Common(StrictFilterSet):
     updated_since = updated_since()
     external_id = df.CharFilter(field_name="external_id", label="Your own id for the record (exact).")
 
@@ -105,7 +117,7 @@ class PersonFilter(Common):
         fields: list[str] = []
 
 
-class HomeownershipFilter(df.FilterSet):
+class HomeownershipFilter(StrictFilterSet):
     updated_since = updated_since()
     location = location_filter()
     home = df.ModelChoiceFilter(queryset=_scoped(Home))

@@ -9,14 +9,10 @@ from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from portal.api.errors import RequestTooLarge
+from portal.api.errors import RequestTooLarge, human_size
 
 # Room for the multipart envelope and the text fields around an upload of the largest allowed file.
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB"
 
 
 def _declared_length(parser_context: dict[str, Any] | None) -> int:
@@ -37,11 +33,11 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if _declared_length(parser_context) > limit:
-            raise RequestTooLarge(f"The JSON body is {_megabytes(_declared_length(parser_context))}; "
-                                  f"the limit is {_megabytes(limit)}.")
+            raise RequestTooLarge(f"The JSON body is {human_size(_declared_length(parser_context))}; "
+                                  f"the limit is {human_size(limit)}.")
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise RequestTooLarge(f"The JSON body is larger than {_megabytes(limit)}.")
+            raise RequestTooLarge(f"The JSON body is larger than {human_size(limit)}.")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -61,7 +57,7 @@ class MultiPartParser(parsers.MultiPartParser):
         limit = settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD
         if _declared_length(parser_context) > limit:
             raise RequestTooLarge(
-                f"The upload is {_megabytes(_declared_length(parser_context))}; files may be at most "
-                f"{_megabytes(settings.DOCUMENT_MAX_BYTES)}."
+                f"The upload is {human_size(_declared_length(parser_context))}; files may be at most "
+                f"{human_size(settings.DOCUMENT_MAX_BYTES)}."
             )
         return super().parse(stream, media_type, parser_context)

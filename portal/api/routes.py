@@ -23,5 +23,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", UnknownEndpoint.as_view(), name="unknown"),
+    re_path(r"^[\s\S]*$", UnknownEndpoint.as_view(), name="unknown"),  # any path, newlines included
 ]

@@ -134,6 +134,9 @@ class LintelAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
+        for code, response in responses.items():  # drf-spectacular leaves a 204's headers out
+            if "headers" not in response and (headers := self._get_response_headers_for_code(code, direction)):
+                response["headers"] = headers
         for code in self._error_statuses():
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(ERRORS[code], str(code), ["application/json"],

@@ -57,6 +57,39 @@ class FlexibleDecimalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+class _BlankOr:
+    """A format-checked string that may also be empty (blank model fields): the schema says exactly that."""
+
+    format_name = ""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+        if self.allow_blank:  # type: ignore[attr-defined]
+            schema: dict[str, Any] = {"type": "string", "anyOf": [{"format": self.format_name}, {"const": ""}]}
+            if self.max_length is not None:  # type: ignore[attr-defined]
+                schema["maxLength"] = self.max_length  # type: ignore[attr-defined]
+            set_override(self, "field", schema)
+
+
+class BlankOrEmailField(_BlankOr, serializers.EmailField):
+    format_name = "email"
+
+
+class BlankOrURLField(_BlankOr, serializers.URLField):
+    format_name = "uri"
+
+
+class Output(serializers.ModelSerializer):
+    """A response: e-mail addresses and links are plain strings, since a stored value may be empty (or came
+    from a vendor that checks less than we do) and must not break the published schema."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.EmailField: serializers.CharField,
+        models.URLField: serializers.CharField,
+    }
+
+
 def json_types(field: serializers.Field) -> tuple[type, ...] | None:
     """The JSON types a field takes in a JSON body (None: not checked here)."""
     if isinstance(field, serializers.BooleanField):
@@ -127,6 +160,8 @@ class StrictInput(StrictMixin, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DecimalField: FlexibleDecimalField,
+        models.EmailField: BlankOrEmailField,
+        models.URLField: BlankOrURLField,
     }
 
     def build_standard_field(self, field_name: str, model_field: models.Field) -> tuple[type, dict[str, Any]]:

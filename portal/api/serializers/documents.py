@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from portal.api.serializers.base import ScopedPrimaryKeyRelatedField, StrictInput
+from portal.api.serializers.base import Output, ScopedPrimaryKeyRelatedField, StrictInput
 from portal.documents.models import Document
 from portal.documents.services import EDITABLE_FIELDS
 from portal.homes.models import Home
@@ -24,7 +24,7 @@ assert set(EDITABLE) == EDITABLE_FIELDS
     "download_url": "https://lintel.example/api/v1/documents/12/download/", "original_name": "lease.pdf",
     "content_type": "application/pdf", "size": 184220, "display_start": None, "display_end": None,
     "shareable": False, "created_at": "2026-02-10T10:00:00.000Z", "updated_at": "2026-02-10T10:00:00.000Z"})])
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(Output):
     has_file = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField(help_text="Where to download the file; null for a link.")
 
@@ -44,9 +44,13 @@ class DocumentSerializer(serializers.ModelSerializer):
         return reverse("api:document-download", kwargs={"pk": doc.pk}, request=self.context.get("request"))
 
 
-@extend_schema_serializer(examples=[OpenApiExample("A link to an inspection report", request_only=True, value={
-    "home": 7, "category": "inspection", "title": "Move-in inspection",
-    "external_url": "https://files.example.com/inspections/7.pdf"})])
+@extend_schema_serializer(examples=[
+    OpenApiExample("A link to an inspection report", request_only=True, value={
+        "home": 7, "category": "inspection", "title": "Move-in inspection",
+        "external_url": "https://files.example.com/inspections/7.pdf"}),
+    OpenApiExample("An uploaded lease", request_only=True, media_type="multipart/form-data", value={
+        "lease": 31, "category": "lease", "title": "Signed lease", "file": "(the PDF's bytes)"}),
+])
 class DocumentCreateSerializer(StrictInput):
     home = ScopedPrimaryKeyRelatedField(Home, required=False, allow_null=True)
     lease = ScopedPrimaryKeyRelatedField(Lease, required=False, allow_null=True)
@@ -70,6 +74,8 @@ class DocumentCreateSerializer(StrictInput):
         return attrs
 
 
+@extend_schema_serializer(examples=[OpenApiExample("Share it until year end", request_only=True, value={
+    "shareable": True, "display_end": "2026-12-31T23:59:59Z"})])
 class DocumentUpdateSerializer(StrictInput):
     """The file and what the document is attached to are fixed; upload a new document to replace a file."""
 

@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from portal.api.serializers.base import ScopedPrimaryKeyRelatedField, StrictInput
+from portal.api.serializers.base import Output, ScopedPrimaryKeyRelatedField, StrictInput
 from portal.homes.models import Home, Homeownership, Person
 from portal.homes.services import HOME_FIELDS, PERSON_FIELDS
 from portal.locations.models import Location
@@ -23,7 +23,7 @@ _HOME_EXAMPLE = {"location": 42, "external_id": "BB-H-1001", "address_line1": "1
 @extend_schema_serializer(examples=[OpenApiExample("A home", response_only=True, value={
     "id": 7, **_HOME_EXAMPLE, "address_line2": "", "country": "US", "unit_number": "",
     "created_at": "2026-01-05T14:03:11.204Z", "updated_at": "2026-01-05T14:03:11.204Z"})])
-class HomeSerializer(serializers.ModelSerializer):
+class HomeSerializer(Output):
     class Meta:
         model = Home
         fields = ["id", "location", *HOME_EDITABLE, *TIMESTAMPS]
@@ -50,7 +50,7 @@ _PERSON_EXAMPLE = {"first_name": "Ada", "last_name": "Park", "email": "ada.park@
     "id": 5, "external_id": "", "prefix": "", "middle_name": "", "suffix": "", "alternate_email": "",
     "alternate_phone": "", **_PERSON_EXAMPLE, "created_at": "2026-01-05T14:03:11.204Z",
     "updated_at": "2026-01-05T14:03:11.204Z"})])
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(Output):
     class Meta:
         model = Person
         fields = ["id", *PERSON_EDITABLE, *TIMESTAMPS]
@@ -64,7 +64,10 @@ class PersonInputSerializer(StrictInput):
         fields = PERSON_EDITABLE
 
 
-class HomeownershipSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(examples=[OpenApiExample("Ada owns home 7", response_only=True, value={
+    "id": 3, "home": 7, "person": 5, "ownership_type": "primary", "created_at": "2026-01-05T14:03:11.204Z",
+    "updated_at": "2026-01-05T14:03:11.204Z"})])
+class HomeownershipSerializer(Output):
     class Meta:
         model = Homeownership
         fields = ["id", "home", "person", "ownership_type", *TIMESTAMPS]
@@ -82,6 +85,8 @@ class HomeownershipCreateSerializer(StrictInput):
         fields = ["home", "person", "ownership_type"]
 
 
+@extend_schema_serializer(examples=[OpenApiExample("Make it a secondary home", request_only=True,
+                                                   value={"ownership_type": "secondary"})])
 class HomeownershipUpdateSerializer(StrictInput):
     """Only the type changes; to link another person or home, create a new homeownership."""
 

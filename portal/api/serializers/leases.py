@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from portal.api.serializers.base import ScopedPrimaryKeyRelatedField, StrictInput, StrictMixin
+from portal.api.serializers.base import Output, ScopedPrimaryKeyRelatedField, StrictInput, StrictMixin
 from portal.homes.models import Home, Person
 from portal.leases.models import Lease, LeaseStatus
 from portal.leases.services import LEASE_FIELDS
@@ -18,7 +18,7 @@ _EXAMPLE = {"home": 7, "tenants": [5], "external_id": "", "lease_type": "fixed",
 @extend_schema_serializer(examples=[OpenApiExample("A draft lease", response_only=True, value={
     "id": 31, **_EXAMPLE, "status": "draft", "allowed_transitions": ["active"],
     "created_at": "2026-02-10T10:00:00.000Z", "updated_at": "2026-02-10T10:00:00.000Z"})])
-class LeaseSerializer(serializers.ModelSerializer):
+class LeaseSerializer(Output):
     tenants = serializers.SerializerMethodField(help_text="Ids of the people on the lease, primary tenant first.")
     allowed_transitions = serializers.SerializerMethodField(help_text="Statuses the lease may move to next.")
 

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
-from rest_framework import serializers
 
-from portal.api.serializers.base import ScopedPrimaryKeyRelatedField, StrictInput
+from portal.api.serializers.base import Output, ScopedPrimaryKeyRelatedField, StrictInput
 from portal.locations.models import Location
 from portal.locations.services import EDITABLE_FIELDS
 
@@ -18,7 +17,7 @@ assert set(EDITABLE) == EDITABLE_FIELDS, "the API's editable location fields fol
     "city": "", "state": "", "postal_code": "", "country": "US", "path": "/3/17/42/", "depth": 2,
     "created_at": "2026-01-05T14:03:11.204Z", "updated_at": "2026-02-01T09:30:00.000Z",
 })])
-class LocationSerializer(serializers.ModelSerializer):
+class LocationSerializer(Output):
     class Meta:
         model = Location
         fields = ["id", "parent", "kind", *EDITABLE[:4], "is_active", *EDITABLE[4:], "path", "depth",

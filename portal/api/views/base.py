@@ -35,12 +35,13 @@ class ApiViewMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         try:
-            self.perform_authentication(request)  # type: ignore[attr-defined]
+            super().initial(request, *args, **kwargs)  # type: ignore[misc]
         except exceptions.APIException:
-            # Failed attempts count against the caller's address: guessing keys costs the same budget.
-            self.check_throttles(request)  # type: ignore[attr-defined]
+            # Refused before the throttle ran (bad key, no credentials, no permission): count it anyway, so
+            # guessing keys costs budget and the answer carries the rate-limit headers like every other.
+            if getattr(request, HEADERS_ATTR, None) is None:
+                self.check_throttles(request)  # type: ignore[attr-defined]
             raise
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
         actor = actor_for(request)
         if actor is not None:
             self._actor_token = set_actor(actor)
@@ -85,7 +86,9 @@ class ServiceViewSet(ApiViewMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> models.QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no tenant
             return self.model._default_manager.none()
-        qs = scoped(self.model, self.tenant).select_related(*self.select_related)
+        qs = scoped(self.model, self.tenant)
+        if self.select_related:  # select_related() with no names would join every foreign key, on every list
+            qs = qs.select_related(*self.select_related)
         return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
 
     def get_serializer_class(self) -> type[BaseSerializer]:

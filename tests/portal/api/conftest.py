@@ -50,3 +50,13 @@ def error_of(response) -> dict:
     assert set(body["error"]) == {"code", "message", "fields"}, body
     assert body["error"]["message"], body
     return body["error"]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print how many cases the schemathesis run sent, when it ran."""
+    import sys
+
+    module = sys.modules.get("tests.portal.api.test_schemathesis")
+    cases = getattr(module, "CASES", {}).get("count") if module else None
+    if cases:
+        terminalreporter.write_line(f"schemathesis: {cases} cases over {module.CASES['operations']} operations")
