@@ -92,6 +92,8 @@ class Preparer:
         owned = stream.owned_fields or {}
         self.portal_owned = set(owned.get("portal", ()))
         self.shared = set(owned.get("shared", ()))
+        self.required = {f.name for f in self.model._meta.concrete_fields
+                         if not f.blank and not f.has_default() and not f.is_relation and not f.primary_key}
 
     def run(self, items: list[Item]) -> list[Item]:
         live = [i for i in items if i.status != "failed"]
@@ -210,7 +212,10 @@ class Preparer:
                 item.status = "unchanged"
                 return
             instance._sync_changed = item.changed
-            exclude = [f.name for f in self.model._meta.concrete_fields if f.is_relation] + ["path", "depth"]
+            # Validate what the mapping set, plus required fields it may have left blank; untouched fields hold
+            # their model defaults (valid by definition). Relations were resolved and checked above.
+            checked = set(fields) | self.required if creating else item.changed
+            exclude = [f.name for f in self.model._meta.concrete_fields if f.is_relation or f.name not in checked]
             exclude += list(item.files)  # checked with their bytes in _fetch_files
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             self.adapter.check(instance, creating, chain)
