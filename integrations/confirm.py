@@ -43,9 +43,9 @@ def pending(connection_id: int) -> Any:
 def due_connections(now: dt.datetime | None = None) -> list[int]:
     """Active connections with a confirmation pending for at least their poll interval (beat's safety net)."""
     now = now or timezone.now()
+    waiting = ExternalRef.objects.exclude(pending_token="").values("connection_id")
     due = []
-    for connection in Connection.objects.filter(state=ConnectionState.ACTIVE, refs__pending_since__isnull=False,
-                                                ).exclude(refs__pending_token="").distinct():
+    for connection in Connection.objects.filter(state=ConnectionState.ACTIVE, pk__in=waiting).order_by("pk"):
         if pending(connection.pk).filter(pending_since__lte=now - dt.timedelta(seconds=poll_seconds(connection))
                                          ).exists():
             due.append(connection.pk)
