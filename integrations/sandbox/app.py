@@ -172,6 +172,10 @@ class SandboxApp(ControlMixin):
         response = self.dispatch(request)
         if scripted is not None:
             return self._scripted(scripted, environ)
+        # "corrupt" acts on answers that were served (2xx) only; it is taken here, not above.
+        corrupt = self.faults.take_scripted(method, path, corrupt=True) if response.status_code < 300 else None
+        if corrupt is not None:
+            return self._corrupt(response, corrupt)
         if self.faults.roll(self.faults.malformed_rate) and response.mimetype == "application/json":
             self.count("malformed_sent")
             data = response.get_data()
@@ -212,6 +216,27 @@ class SandboxApp(ControlMixin):
             response.headers["Retry-After"] = str(fault.retry_after)
         return response
 
+    def _corrupt(self, response: Response, fault: Any) -> Response:
+        """Spoil one record of a list answer (every value of the first record of the first list of two or more
+        records becomes an object): the rest of the page is intact. A body with no such list leaves the fault armed
+        for the next matching request."""
+        try:
+            body = json.loads(response.get_data(as_text=True))
+        except ValueError:
+            body = None
+        record = _first_record_of_a_list(body)
+        if record is None:
+            self.faults.rearm(fault)
+            return response
+        for key in record:
+            record[key] = {"corrupted": True}
+        self.count("faults_injected")
+        spoiled = self.json(body, response.status_code)
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "content-type"):
+                spoiled.headers[name] = value
+        return spoiled
+
     def _drop(self, environ: dict[str, Any]) -> Response:
         """Close the connection with no response at all (the client sees a dropped connection)."""
         self.count("drops")
@@ -221,3 +246,20 @@ class SandboxApp(ControlMixin):
                 sock.shutdown(socket.SHUT_RDWR)
         # Writing this to the closed socket fails quietly in werkzeug's server (connection_dropped).
         return Response(b"", status=502)
+
+
+def _first_record_of_a_list(data: Any) -> dict[str, Any] | None:
+    """Depth first: the first dict of the first list holding at least two dicts."""
+    if isinstance(data, list):
+        if sum(isinstance(item, dict) for item in data) >= 2:
+            return next(item for item in data if isinstance(item, dict))
+        children = data
+    elif isinstance(data, dict):
+        children = list(data.values())
+    else:
+        return None
+    for child in children:
+        found = _first_record_of_a_list(child)
+        if found is not None:
+            return found
+    return None

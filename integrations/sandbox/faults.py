@@ -20,7 +20,8 @@ class ScriptedFault:
 
     ``after`` True: the request is processed first (the vendor saved it) and then the answer is replaced by the
     fault; this is how "the vendor created it but answered 500" is simulated. ``kind``: "status" | "drop" |
-    "malformed" | "latency".
+    "malformed" | "latency" | "corrupt" (the request is processed and one record of its list answer is spoiled:
+    a bad payload among good ones).
     """
 
     status: int = 500
@@ -74,13 +75,19 @@ class Faults:
             "drop_rate": self.drop_rate, "script": [vars(s) for s in self.script],
         }
 
-    def take_scripted(self, method: str, path: str) -> ScriptedFault | None:
+    def take_scripted(self, method: str, path: str, corrupt: bool = False) -> ScriptedFault | None:
+        """The next scripted fault for this request: a "corrupt" one only when ``corrupt`` (asked after serving)."""
         with self._lock:
             for fault in self.script:
-                if fault.count > 0 and fault.matches(method, path):
+                if fault.count > 0 and fault.matches(method, path) and (fault.kind == "corrupt") == corrupt:
                     fault.count -= 1
                     return fault
         return None
+
+    def rearm(self, fault: ScriptedFault) -> None:
+        """Give back a scripted fault that found nothing to act on (e.g. "corrupt" on an answer with no list)."""
+        with self._lock:
+            fault.count += 1
 
     def take_burst(self) -> bool:
         with self._lock:

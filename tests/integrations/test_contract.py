@@ -103,3 +103,30 @@ def test_429s_are_honoured_and_the_sync_still_lands(connection, plugin, sandbox,
     run = run_pull(connection.pk, full=True)
     assert run.status in ("succeeded", "partial"), run.message
     assert httpx.get(f"{sandbox.base_url}/__sandbox__/stats").json()["429_sent"] == 2
+
+
+def test_a_record_the_plugin_cannot_read_is_reported_and_the_rest_of_its_page_lands(connection, plugin, sandbox):
+    if not plugin.pull_streams():
+        pytest.skip("push-only vendor")
+    httpx.post(f"{sandbox.base_url}/__sandbox__/faults",
+               json={"script": [{"kind": "corrupt", "count": 1, "method": "GET"}]})
+    run = run_pull(connection.pk, full=True)
+    assert run.status == "partial", (run.status, run.message)
+    # The first stream (in pull order) with a failure holds the spoiled record; records of later streams that
+    # hang on it may wait or fail too, but nothing else of its own page is lost.
+    hit = next((name for name, counts in run.counts.items() if counts.get("failed")), None)
+    assert hit is not None, run.counts
+    counts = run.counts[hit]
+    assert counts["failed"] == 1 and counts["created"] == counts["fetched"] - 1, counts
+    assert any(e["reason"] for e in run.errors if e["stream"] == hit)
+
+
+def test_a_sync_with_credentials_the_vendor_refuses_fails_with_a_reason(connection, plugin):
+    if not plugin.pull_streams():
+        pytest.skip("push-only vendor")
+    connection.set_credentials({f.name: "wrong-" + f.name for f in plugin.credential_fields})
+    connection.save()
+    run = run_pull(connection.pk, full=True)
+    assert run.status == "failed" and run.message
+    connection.refresh_from_db()
+    assert connection.last_error and not ExternalRef.objects.filter(connection=connection).exists()
