@@ -129,3 +129,61 @@ def test_an_update_page_costs_the_same_number_of_queries_whatever_its_size(fake_
     small, large = cost(units[:5], "1.00"), cost(units[5:40], "2.00")
     print(f"queries per update page: {small} for 5 records, {large} for 35")
     assert small == large <= 15
+
+
+def test_a_page_and_its_checkpoint_land_together_or_not_at_all(fake_connection, fake_sandbox, monkeypatch):
+    import pytest
+
+    from integrations import pull
+
+    fake_sandbox.seed(50)  # units come in 3 pages of 20
+    real = pull._note_deferred
+    calls = {"n": 0}
+
+    def crash_on_third_page(state, result):
+        real(state, result)
+        if state.stream == "units":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("worker died between the upsert and the checkpoint")
+
+    monkeypatch.setattr(pull, "_note_deferred", crash_on_third_page)
+    with pytest.raises(RuntimeError):
+        run_pull(fake_connection.pk, full=True)
+    assert Home.objects.count() == 20  # page 1 landed with its checkpoint; page 2 rolled back with its own
+    state = SyncState.objects.get(connection=fake_connection, stream="units")
+    assert state.cursor["pass"]["page"] == {"offset": 20} and state.cursor["pass"]["pages_done"] == 1
+    monkeypatch.setattr(pull, "_note_deferred", real)
+    resumed = run_pull(fake_connection.pk, full=True)
+    assert resumed.counts["units"]["fetched"] == 30  # pages 2 and 3 only
+    assert Home.objects.count() == 50 and ExternalRef.objects.filter(stream="units").count() == 50
+
+
+def test_a_child_whose_parent_is_missing_waits_and_lands_later(fake_connection, fake_sandbox):
+    fake_sandbox.seed(10)
+    fake_sandbox.store.update("properties", 1, {"name": ""})  # the property cannot be mapped: its units wait
+    run = run_pull(fake_connection.pk, full=True)
+    assert run.counts["units"]["deferred"] == 10 and Home.objects.count() == 0
+    assert any("waiting for properties 1" in e["reason"] for e in run.errors)
+    assert len(SyncState.objects.get(connection=fake_connection, stream="units").deferred) == 10
+    fake_sandbox.mutate("properties", "1", {"name": "Fixed"})
+    later = run_pull(fake_connection.pk)
+    assert Home.objects.count() == 10 and later.counts["units"]["created"] == 10
+    assert SyncState.objects.get(connection=fake_connection, stream="units").deferred == {}
+
+
+def test_a_full_pass_marks_what_the_vendor_lost_and_a_return_clears_it(fake_connection, fake_sandbox):
+    fake_sandbox.seed(10)
+    run_pull(fake_connection.pk, full=True)
+    gone = fake_sandbox.store.get("units", 3)
+    fake_sandbox.store.delete("units", 3)
+    run_pull(fake_connection.pk)  # an incremental pass cannot tell: nothing is marked
+    assert not ExternalRef.objects.filter(missing_at_vendor_since__isnull=False).exists()
+    run = run_pull(fake_connection.pk, full=True)
+    ref = ExternalRef.objects.get(stream="units", vendor_id="3")
+    assert ref.missing_at_vendor_since is not None and run.counts["units"]["missing"] == 1
+    assert Home.objects.filter(pk=ref.object_id).exists()  # soft: the home stays
+    fake_sandbox.store.insert("units", gone, key=3)
+    run_pull(fake_connection.pk, full=True)
+    ref.refresh_from_db()
+    assert ref.missing_at_vendor_since is None
