@@ -14,6 +14,11 @@ from integrations.briksync.sandbox import DEMO_API_KEY, BrikSyncSandbox
 from integrations.briksync.types import MAX_PAGE_SIZE, WRITABLE_PROPERTY_TYPES
 from integrations.briksync.values import timestamp
 
+# Set from BrikSync when a record is first pulled, then the portal's: a unit has no address of its own (the
+# property's is used) and BrikSync has no lease types, so these would otherwise overwrite what the portal knows.
+UNIT_OWNED = {"portal": ["address_line1", "address_line2", "city", "state", "postal_code", "country", "home_type"]}
+LEASE_OWNED = {"portal": ["lease_type"]}
+
 
 def _updated(raw: dict[str, Any]) -> Any:
     return timestamp(raw.get("updated_at"))
@@ -81,12 +86,12 @@ class BrikSyncPlugin(Plugin):
                        incremental=incremental),
             PullStream("units", "homes.Home", streams.fetch_units, mapping.map_unit, mapping.vendor_id,
                        depends_on=("properties",), fetch_one=streams.fetch_unit, updated_at=_updated,
-                       incremental=incremental),
+                       incremental=incremental, owned_fields=UNIT_OWNED),
             PullStream("tenants", "homes.Person", streams.fetch_list("tenants"), mapping.map_tenant,
                        mapping.vendor_id, fetch_one=_one("tenants"), updated_at=_updated, incremental=incremental),
             PullStream("leases", "leases.Lease", streams.fetch_leases, mapping.map_lease, mapping.vendor_id,
                        depends_on=("units", "tenants"), fetch_one=streams.fetch_lease, updated_at=_updated,
-                       incremental=incremental),
+                       incremental=incremental, owned_fields=LEASE_OWNED),
             PullStream("documents", "documents.Document", streams.fetch_documents, mapping.map_document,
                        mapping.vendor_id, depends_on=("properties", "units", "leases"),
                        fetch_one=streams.fetch_document, updated_at=_updated, incremental=incremental),

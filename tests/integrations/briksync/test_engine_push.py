@@ -27,14 +27,14 @@ def portfolio(org, connection):
     """A property with a unit, a tenant on an active lease and a lease document, made in the portal."""
     prop = locations.create_location(org, kind="property", name="Cedar Court", address_line1="5 Cedar Ln",
                                      city="Dayton", state="OH", postal_code="45402")
-    home = homes.create_home(org, location=prop, address_line1="5 Cedar Ln", city="Dayton", state="OH",
+    home = homes.create_home(org, location=prop, address_line1="5 Cedar Ln Rear", city="Dayton", state="OH",
                              postal_code="45402", unit_number="2A", bedrooms=2, bathrooms=Decimal("1.5"),
                              size_sqft=900, market_rent=Decimal("1325.50"), home_type="multi_family")
     person = homes.create_person(org, first_name="Lena", last_name="Berg", email="lena@example.com",
                                  phone="+1 937 555 0101")
     lease = leases.create_lease(org, home=home, tenants=[person], start_date=dt.date(2026, 1, 1),
                                 end_date=dt.date(2026, 12, 31), rent=Decimal("1325.50"), deposit=Decimal("1000"),
-                                due_day=5, status="active")
+                                due_day=5, status="active", lease_type="fixed_with_rollover")
     doc = documents.create_document(org, target=lease, title="Signed lease", category="lease",
                                     file=SimpleUploadedFile("signed.pdf", PDF))
     return dict(prop=prop, home=home, person=person, lease=lease, doc=doc)
@@ -74,11 +74,15 @@ def test_a_portfolio_arrives_parents_first_with_the_lease_stepped_to_active(brik
     assert run_drain(connection.pk) is None  # nothing left to send
 
 
-def test_pulling_what_was_pushed_changes_nothing_and_sends_nothing_back(briksync, connection, portfolio):
+def test_pulling_what_was_pushed_keeps_what_only_the_portal_knows_and_sends_nothing_back(briksync, connection,
+                                                                                        portfolio):
     run_drain(connection.pk)
     sent = len(briksync.received())
     run = run_pull(connection.pk, full=True)
     assert run.totals()["created"] == 0 and run.totals()["failed"] == 0, (run.counts, run.errors)
+    home, lease = (type(o).objects.get(pk=o.pk) for o in (portfolio["home"], portfolio["lease"]))
+    assert (home.address_line1, home.home_type) == ("5 Cedar Ln Rear", "multi_family")  # units have no address
+    assert lease.lease_type == "fixed_with_rollover"  # BrikSync has no lease types
     assert not OutboxEntry.objects.filter(connection=connection, status="pending").exists()
     assert len(briksync.received()) == sent
 
