@@ -99,8 +99,9 @@ class ServiceViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return super().get_serializer_class()
 
     def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK, **kw: Any) -> Response:
-        # Re-read through the list's queryset so the answer has the same shape (and prefetches) as a GET.
-        fresh = self.get_queryset().get(pk=instance.pk)
+        # Re-read through the list's queryset so the answer has the same shape (and prefetches) as a GET; a
+        # member with a location scope may have written a record outside it, which is then answered as written.
+        fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
         data = self.serializer_class(fresh, context=self.get_serializer_context()).data
         return Response(data, status=status_code, **kw)
 

@@ -13,6 +13,8 @@ import hypothesis
 import hypothesis.strategies as st
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from portal.wsgi import application
 
@@ -48,7 +50,15 @@ def bearer(db, settings, write_key, portfolio, other_portfolio):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # no file I/O
     KNOWN_IDS[:] = [portfolio.home.pk, portfolio.lease.pk, portfolio.person.pk, portfolio.neighborhood.pk,
                     portfolio.region.pk, other_portfolio.home.pk]
-    return {"Authorization": f"Bearer {write_key.plaintext}"}
+    # Calling the WSGI application directly fires request_started/finished, whose handler closes the database
+    # connection, and with it the test's transaction (PostgreSQL). Django's test client detaches it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {write_key.plaintext}"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
