@@ -85,7 +85,7 @@ def _detail_context(request: HttpRequest, lease: Lease) -> dict:
         "home": lease.home,
         "lease_tenants": list(lease.lease_tenants.all()),
         "documents": documents,
-        "history": object_history(lease),
+        "history": object_history(lease, request.tenant),  # type: ignore[attr-defined]
         "actions": [(target, ACTIONS[target]) for target in lease.allowed_transitions()],
         "badge": BADGES.get(lease.status, ""),
     }
