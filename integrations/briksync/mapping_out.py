@@ -63,8 +63,9 @@ def tenant_payload(person: Any, refs: RefResolver) -> dict[str, Any]:
 
 def primary_tenant(lease: Any) -> Any:
     """The lease's primary tenant (BrikSync leases name one tenant); co-tenants stay in the portal."""
-    link = lease.lease_tenants.select_related("person").order_by("role", "id").first()
-    return link.person if link is not None else None
+    links = list(lease.lease_tenants.select_related("person").order_by("id"))
+    primary = next((link for link in links if link.role == "primary"), links[0] if links else None)
+    return primary.person if primary is not None else None
 
 
 def lease_payload(lease: Any, refs: RefResolver) -> dict[str, Any]:

@@ -154,3 +154,12 @@ def test_deactivating_a_property_archives_it_and_deleting_a_document_deletes_it(
     run = run_drain(connection.pk)
     assert run.status == "succeeded", run.errors
     assert briksync.app.store.get("properties", vendor_id(connection, prop))["name"] == "Cedar Court West"
+
+
+def test_a_lease_with_co_tenants_is_sent_with_its_primary_tenant(org, briksync, connection, portfolio):
+    cotenant = homes.create_person(org, first_name="Ola", last_name="Aas", email="ola@example.com")
+    leases.set_tenants(portfolio["lease"], [portfolio["person"], cotenant])
+    run_drain(connection.pk)
+    lease = briksync.records("leases")[0]
+    assert lease["tenant_id"] == vendor_id(connection, portfolio["person"])
+    assert {t["email"] for t in briksync.records("tenants")} == {"lena@example.com", "ola@example.com"}
