@@ -30,17 +30,21 @@ logger = logging.getLogger("integrations.webhooks")
 _SECRET_WORDS = ("signature", "secret", "authorization", "token", "key", "cookie", "password")
 
 
-def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if not any(word in k.lower() for word in _SECRET_WORDS)}
+def safe_headers(headers: Mapping[str, str], secrets: Any = ()) -> dict[str, str]:
+    """Headers fit to store: none named like a secret, none carrying one of the connection's credentials (a vendor
+    may send its key in a header of any name the connection configures)."""
+    hidden = {str(s).strip() for s in secrets if s and str(s).strip()}
+    return {k: v for k, v in headers.items()
+            if not any(word in k.lower() for word in _SECRET_WORDS) and v.strip() not in hidden}
 
 
 def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
     """Returns (HTTP status, JSON answer). Nothing is stored unless the delivery is genuine."""
     lowered = {k.lower(): v for k, v in headers.items()}
     plugin = connection.plugin
+    credentials = connection.credentials.reveal()
     try:
-        genuine = plugin.verify_webhook_with_options(lowered, body, connection.credentials.reveal(),
-                                                     vendor_options(connection))
+        genuine = plugin.verify_webhook_with_options(lowered, body, credentials, vendor_options(connection))
         reason = "signature does not match"
     except WebhookRejected as exc:
         genuine, reason = False, str(exc) or "rejected"
@@ -51,7 +55,7 @@ def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> 
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
-                connection=connection, dedupe_key=key, headers=safe_headers(lowered),
+                connection=connection, dedupe_key=key, headers=safe_headers(lowered, credentials.values()),
                 body=body.decode("utf-8", errors="replace"),
             )
             transaction.on_commit(lambda: _publish(delivery.pk))

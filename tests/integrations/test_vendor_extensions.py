@@ -1,6 +1,6 @@
 """Engine features added for vendor plug-ins (first needed by RentEngine), tested on the engine's own terms:
-portal records as parents, webhook checks that read the connection's options, deletes that late events cannot undo,
-and demo options set by connect-demo."""
+portal records as parents, webhook checks that read the connection's options, credentials kept out of stored
+webhook headers, deletes that late events cannot undo, and demo options set by connect-demo."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from integrations.contract import Mapped, PullStream, Ref, WebhookEvent
-from integrations.models import Connection, ExternalRef
+from integrations.models import Connection, ExternalRef, WebhookDelivery
 from integrations.pull import run_pull
 from integrations.upsert.page import upsert_records
 from integrations.webhooks import process, receive
@@ -60,6 +60,14 @@ def test_webhook_checks_receive_the_connection_options_with_defaults(fake_connec
     monkeypatch.setattr(FakePlugin, "verify_webhook_with_options", check)
     status, _ = receive(fake_connection, {"X-Anything": "1"}, b"{}")
     assert status == 401 and seen == {"region": "us"}  # the config field's default, the connection set none
+
+
+def test_a_header_carrying_a_credential_is_not_stored_whatever_its_name(fake_connection, monkeypatch):
+    monkeypatch.setattr(FakePlugin, "verify_webhook_with_options", lambda *a: True)
+    key = fake_connection.credentials.reveal()["api_key"]
+    status, answer = receive(fake_connection, {"X-Auth": f" {key} ", "X-Trace": "t-1"}, b"{}")
+    assert status == 202
+    assert WebhookDelivery.objects.get(pk=answer["delivery"]).headers == {"x-trace": "t-1"}
 
 
 def test_a_late_fat_event_of_the_deleted_version_does_not_bring_the_record_back(fake_connection, fake_sandbox,
