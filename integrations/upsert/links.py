@@ -22,9 +22,12 @@ def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.dat
         if not owners:
             continue
         wanted_refs = {(r.stream, r.vendor_id) for i in owners for r in i.mapped.links[name]}
-        q = Q()
+        by_stream: dict[str, list[str]] = {}
         for stream, vid in wanted_refs:
-            q |= Q(stream=stream, vendor_id=vid)
+            by_stream.setdefault(stream, []).append(vid)
+        q = Q()
+        for stream, vids in by_stream.items():  # one IN per stream, not one OR per pair
+            q |= Q(stream=stream, vendor_id__in=vids)
         target_ids = {
             (row.stream, row.vendor_id): row.object_id
             for row in ExternalRef.objects.filter(q, connection=connection).only("stream", "vendor_id", "object_id")
