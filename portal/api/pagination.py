@@ -13,8 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from drf_spectacular.plumbing import get_view_model
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -32,9 +34,24 @@ class Cursor:
     backwards: bool
 
 
-def _orderings(view: Any) -> tuple[str, ...]:
-    fields = (*COMMON_ORDERINGS, *getattr(view, "ordering_fields", ()))
-    return tuple(name for field in fields for name in (field, f"-{field}"))
+def _sortable(model: type[Model] | None, name: str) -> bool:
+    """A concrete, non-null field of the model: keyset comparisons cannot order NULLs."""
+    if model is None:
+        return name == "id"
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(field.concrete and not field.null)
+
+
+def _orderings(view: Any, model: type[Model] | None = None) -> tuple[str, ...]:
+    """The ``ordering`` values a view's list accepts: id, created_at, updated_at and the view's ordering_fields,
+    as far as its model has them (views of other apps share this pagination)."""
+    model = model or get_view_model(view, emit_warnings=False)
+    extra = getattr(view, "ordering_fields", ())
+    names = dict.fromkeys((*COMMON_ORDERINGS, *(extra if isinstance(extra, list | tuple) else ())))
+    return tuple(variant for field in names if _sortable(model, field) for variant in (field, f"-{field}"))
 
 
 class KeysetPagination(BasePagination):
@@ -44,6 +61,7 @@ class KeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any]:
         self.request = request
+        self.model = queryset.model
         self.page_size = self._page_size(request)
         self.fields = self._ordering(request, view)
         cursor = self._cursor(request, queryset)
@@ -75,7 +93,7 @@ class KeysetPagination(BasePagination):
 
     def _ordering(self, request: Request, view: Any) -> tuple[tuple[str, bool], ...]:
         raw = request.query_params.get(self.ordering_query_param, getattr(view, "default_ordering", "id"))
-        allowed = _orderings(view)
+        allowed = _orderings(view, self.model)
         if raw not in allowed:
             raise ValidationError({self.ordering_query_param: [f"Use one of: {', '.join(allowed)}."]})
         name, desc = raw.lstrip("-"), raw.startswith("-")

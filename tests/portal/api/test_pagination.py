@@ -13,6 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.apikeys import issue_key
+from portal.accounts.models import APIKey
+from portal.api.pagination import _orderings
 from portal.documents.models import Document
 from portal.homes.models import Home, Homeownership, Person
 from portal.leases.models import Lease, LeaseTenant
@@ -137,3 +139,11 @@ def test_a_cursor_of_one_ordering_is_refused_under_another(api, org):
     response = api.get("/api/v1/locations/", {"cursor": cursor, "ordering": "-updated_at"})
     assert response.status_code == 400
     assert "another ordering" in error_of(response)["fields"]["cursor"][0]
+
+
+def test_the_orderings_offered_follow_the_models_non_null_fields():
+    class KeysView:  # any app's list shares this pagination: APIKey has created_at but no updated_at
+        queryset = APIKey.objects.none()
+        ordering_fields = ("name", "last_used_at")  # last_used_at may be null: not orderable by keyset
+
+    assert _orderings(KeysView()) == ("id", "-id", "created_at", "-created_at", "name", "-name")

@@ -8,9 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from rest_framework.test import APIClient
 
+from portal.accounts.models import Role
 from portal.api.routes import router
 from portal.documents import services as documents
 from portal.homes import services as homes
+from portal.locations import services as locations
+from portal.locations.models import Kind
+from tests.factories import MembershipFactory, UserFactory
 from tests.portal.api.conftest import error_of
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +106,16 @@ def test_a_filter_naming_another_organizations_location_is_refused(api, portfoli
     response = api.get("/api/v1/homes/", {"location": other_portfolio.neighborhood.pk})
     assert response.status_code == 400
     assert "location" in error_of(response)["fields"]
+
+
+def test_a_member_limited_to_a_subtree_sees_only_it_through_the_api(org, portfolio):
+    other_hood = locations.create_location(org, kind=Kind.NEIGHBORHOOD, name="Elsewhere", parent=portfolio.master)
+    outside = homes.create_home(org, location=other_hood, address_line1="9 Far Rd", city="X", state="OH",
+                                postal_code="45000")
+    scoped = MembershipFactory(organization=org, role=Role.MANAGER, user=UserFactory())
+    scoped.scope.set([portfolio.neighborhood])
+    client = APIClient()
+    client.force_login(scoped.user)
+    assert [h["id"] for h in client.get("/api/v1/homes/").json()["results"]] == [portfolio.home.pk]
+    assert client.get(f"/api/v1/homes/{outside.pk}/").status_code == 404
+    assert client.get(f"/api/v1/homes/{portfolio.home.pk}/").status_code == 200
