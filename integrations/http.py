@@ -8,10 +8,12 @@ endpoint methods on top of ``request`` / ``get_json``. Retries here are inline a
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import json as jsonlib
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -79,6 +81,13 @@ class Limiter(Protocol):
         """The vendor said wait (429 + Retry-After): every process sharing this budget waits too."""
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context per process, shared by every client: building one (loading the CA bundle) costs ~50 ms,
+    which a webhook's processing paid again for every delivery (see bench/README.md, webhooks)."""
+    return httpx.create_ssl_context()
+
+
 # Tokens are cached per process, keyed by a hash of (base_url, credentials): never logged, never persisted.
 _TOKENS: dict[str, tuple[str, float]] = {}
 _TOKENS_LOCK = threading.Lock()
@@ -116,7 +125,7 @@ class BaseClient:
         self.sleep = sleep
         self.http = httpx.Client(
             base_url=self.base_url + "/", timeout=timeout or self.timeout, transport=transport,
-            follow_redirects=False,
+            follow_redirects=False, verify=tls_context(),
         )
         self.requests_sent = 0
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q
-from simple_history.utils import get_history_manager_for_model
 
 from integrations.models import ExternalRef
 from integrations.upsert.adapters import Adapter
+from integrations.upsert.history import bulk_history
 from portal.core.actor import current_actor
 from portal.core.events import emit_change
 
@@ -53,10 +53,8 @@ def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.dat
         if to_create:
             through._default_manager.bulk_create(to_create)
             actor = current_actor()
-            get_history_manager_for_model(through).bulk_history_create(
-                to_create, default_date=now,
-                custom_historical_attrs={"actor_kind": actor.kind, "actor_label": actor.label[:200]},
-            )
+            bulk_history(through, to_create, date=now,
+                         attrs={"actor_kind": actor.kind, "actor_label": actor.label[:200]})
             for row in to_create:
                 emit_change(row, "create")
         for row in to_delete:

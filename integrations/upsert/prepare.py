@@ -168,8 +168,10 @@ class Preparer:
     def _existing(self, ids: list[int]) -> dict[int, Any]:
         if not ids:
             return {}
-        related = [name for name in self.adapter.parents]
-        return {obj.pk: obj for obj in self.model._default_manager.select_related(*related).filter(pk__in=ids)}
+        rows = self.model._default_manager.filter(pk__in=ids)
+        if self.adapter.parents:  # select_related() with no names would join every foreign key
+            rows = rows.select_related(*self.adapter.parents)
+        return {obj.pk: obj for obj in rows}
 
     def _chain(self, targets: Any, existing: Any) -> ChainIndex:
         ids: set[int] = set()

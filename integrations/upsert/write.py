@@ -13,11 +13,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from simple_history.utils import get_history_manager_for_model
 
 from integrations.contract import PullStream
 from integrations.models import Conflict, ExternalRef
 from integrations.upsert.adapters import Adapter
+from integrations.upsert.history import bulk_history
 from integrations.upsert.links import write_links
 from integrations.upsert.prepare import Item
 from integrations.upsert.values import message_of
@@ -41,7 +41,6 @@ class Writer:
         self.model = adapter.model
         self.now = now
         self.ct = ContentType.objects.get_for_model(self.model)
-        self.history = get_history_manager_for_model(self.model)
 
     def write(self, items: list[Item]) -> None:
         todo = [i for i in items if i.refreshes_ref or i.conflicts]
@@ -69,16 +68,14 @@ class Writer:
             fixed = self.adapter.after_create(creates)
             if fixed:
                 self.model._default_manager.bulk_update(creates, fixed)
-            self.history.bulk_history_create(creates, default_date=self.now, custom_historical_attrs=actor_attrs())
+            bulk_history(self.model, creates, date=self.now, attrs=actor_attrs())
         if updates:
             objs = [i.instance for i in updates]
             names = sorted({self._attname(n) for i in updates for n in i.changed} | {"updated_at"})
             for obj in objs:
                 obj.updated_at = self.now  # bulk_update skips auto_now
             self.model._default_manager.bulk_update(objs, [n for n in names if n != "id"])
-            self.history.bulk_history_create(
-                objs, update=True, default_date=self.now, custom_historical_attrs=actor_attrs()
-            )
+            bulk_history(self.model, objs, date=self.now, attrs=actor_attrs(), update=True)
         self._write_refs(items)
         write_links(self.connection, self.adapter, [i for i in items if i.refreshes_ref], self.now)
         self._write_conflicts(items)
