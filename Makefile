@@ -36,8 +36,10 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# Benchmarks (bench/README.md): PostgreSQL from DATABASE_URL, else a throwaway database on 127.0.0.1:5432.
+# `make bench BENCH=ingest` runs one.
 bench: venv
-	DEBUG=1 $(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var staticfiles
