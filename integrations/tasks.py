@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
 from integrations import confirm, engine, webhooks
 from integrations.models import SyncRun
 from integrations.models_runs import RunKind, RunStatus
+
+logger = logging.getLogger("integrations.tasks")
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="integrations.sync_connection")
@@ -81,7 +87,20 @@ def dispatch_due() -> dict[str, list[int]]:
 
 
 def publish_drain(connection_id: int) -> None:
-    drain_outbox.delay(connection_id)
+    publish_after_commit(drain_outbox, connection_id)
+
+
+def publish_after_commit(task: Any, *args: Any) -> bool:
+    """Publish a task once a change is committed. If the broker cannot be reached, the change stays saved and its
+    work waits where the dispatcher (beat, every minute) finds it (due outbox entries, unprocessed deliveries):
+    an error here would tell the person or vendor who made the change that it failed (tests/drills)."""
+    try:
+        task.delay(*args)
+    except OperationalError as exc:
+        logger.warning("Broker unreachable: %s%r not published now, the dispatcher will pick it up (%s)",
+                       task.name, args, exc)
+        return False
+    return True
 
 
 def publish_sync(connection_id: int, full: bool = False) -> SyncRun:

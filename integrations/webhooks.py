@@ -78,7 +78,7 @@ def waiting_deliveries(limit: int = 500) -> list[int]:
 def _publish(delivery_id: int) -> None:
     from integrations import tasks
 
-    tasks.process_webhook.delay(delivery_id)
+    tasks.publish_after_commit(tasks.process_webhook, delivery_id)  # stored: the vendor gets its 2xx either way
 
 
 def process(delivery_id: int) -> SyncRun | None:
