@@ -30,7 +30,7 @@ run: venv
 	DEBUG=$${DEBUG:-1} $(PY) manage.py run_stack --host $(HOST) --port $(PORT) --sandbox-port $(SANDBOX_PORT)
 
 test: venv
-	DEBUG=1 LINTEL_TEST_DB_SUFFIX=$${LINTEL_TEST_DB_SUFFIX:-$$(date +%s)_$$$$} $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 LINTEL_TEST_DB_SUFFIX=$${LINTEL_TEST_DB_SUFFIX:-$$(date +%s)_$$$$} $(PY) -m pytest -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 # ruff's lint rules (pyproject.toml). The code is not held to `ruff format`: several hands align tables by hand.
 lint: venv
