@@ -15,8 +15,11 @@ from portal.core.actor import current_actor
 from portal.core.events import emit_change
 
 
-def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.datetime) -> None:
-    """Make each owner's links match its mapped refs (unresolved refs are left for a later pass)."""
+def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.datetime,
+                keep: frozenset[str] = frozenset()) -> None:
+    """Make each owner's links match its mapped refs (unresolved refs are left for a later pass). Links named in
+    ``keep`` (the stream's portal-owned ones) are only added to: a vendor that holds fewer (BrikSync's one tenant per
+    lease) never removes the portal's others."""
     for name, spec in adapter.links.items():
         owners = [i for i in items if i.mapped is not None and name in i.mapped.links and i.instance.pk]
         if not owners:
@@ -42,13 +45,16 @@ def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.dat
             desired = [target_ids[(r.stream, r.vendor_id)] for r in item.mapped.links[name]
                        if (r.stream, r.vendor_id) in target_ids]
             have = current.get(item.instance.pk, {})
+            prune = not item.links_incomplete and name not in keep  # only drop links when the full list is known
+            staying = [t for t in have if t in desired] if prune else list(have)
             for index, target_id in enumerate(dict.fromkeys(desired)):
                 if target_id not in have:
-                    extra = spec.first_extra if index == 0 and not have else spec.other_extra
+                    # The first link takes the first role (a lease's primary tenant) when no other link stays.
+                    extra = spec.first_extra if index == 0 and not staying else spec.other_extra
                     to_create.append(through(organization_id=item.instance.organization_id,
                                              **{f"{spec.owner_fk}_id": item.instance.pk,
                                                 f"{spec.target_fk}_id": target_id}, **extra))
-            if not item.links_incomplete:  # only drop links when the full list is known
+            if prune:
                 to_delete.extend(row for target_id, row in have.items() if target_id not in desired)
         if to_create:
             through._default_manager.bulk_create(to_create)

@@ -76,8 +76,10 @@ class Writer:
                 obj.updated_at = self.now  # bulk_update skips auto_now
             self.model._default_manager.bulk_update(objs, [n for n in names if n != "id"])
             bulk_history(self.model, objs, date=self.now, attrs=actor_attrs(), update=True)
+        refreshed = [i for i in items if i.refreshes_ref]  # before the refs take the new hash (then all look equal)
         self._write_refs(items)
-        write_links(self.connection, self.adapter, [i for i in items if i.refreshes_ref], self.now)
+        keep = frozenset((self.stream.owned_fields or {}).get("portal", ()))
+        write_links(self.connection, self.adapter, refreshed, self.now, keep)
         self._write_conflicts(items)
 
     def _attname(self, name: str) -> str:
