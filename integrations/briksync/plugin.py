@@ -16,8 +16,9 @@ from integrations.briksync.values import timestamp
 
 # Set from BrikSync when a record is first pulled, then the portal's: a unit has no address of its own (the
 # property's is used) and BrikSync has no lease types, so these would otherwise overwrite what the portal knows.
+# A lease's tenants are only added to: BrikSync keeps one tenant per lease, the portal's co-tenants stay.
 UNIT_OWNED = {"portal": ["address_line1", "address_line2", "city", "state", "postal_code", "country", "home_type"]}
-LEASE_OWNED = {"portal": ["lease_type"]}
+LEASE_OWNED = {"portal": ["lease_type", "tenants"]}
 
 
 def _updated(raw: dict[str, Any]) -> Any:

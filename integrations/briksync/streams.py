@@ -42,7 +42,7 @@ def fetch_numbered(client: BrikSyncClient, resource: str, cursor: dict[str, Any]
         back = min(number - 1, MAX_PAGES_BACK, math.ceil((seen_total - page.total) / max(1, page.page_size)))
         for earlier in range(number - back, number):
             records = client.list_page(resource, earlier, params).items + records
-    done = number >= page.total_pages or (not page.items and number > page.total_pages)
+    done = number >= page.total_pages  # "until page == totalPages" (0 pages: an empty list is done at once)
     return Page(records, None if done else {"page": number + 1, "total": page.total}, page.total)
 
 

@@ -163,3 +163,8 @@ def test_a_lease_with_co_tenants_is_sent_with_its_primary_tenant(org, briksync, 
     lease = briksync.records("leases")[0]
     assert lease["tenant_id"] == vendor_id(connection, portfolio["person"])
     assert {t["email"] for t in briksync.records("tenants")} == {"lena@example.com", "ola@example.com"}
+    briksync.control("POST", f"records/leases/{lease['id']}", json={"monthly_rent": 1400})  # changed at BrikSync
+    run = run_pull(connection.pk, full=True)
+    assert run.counts["leases"]["updated"] == 1, run.counts
+    kept = portfolio["lease"].lease_tenants.values_list("person__first_name", "role")
+    assert sorted(kept) == [("Lena", "primary"), ("Ola", "cotenant")]  # BrikSync's one tenant removes no one
