@@ -150,7 +150,7 @@ class APIKeyScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "http", "scheme": "bearer", "bearerFormat": "lnt_<prefix>_<secret>",
-                "description": "An API key from the portal (Settings → API keys) or `manage.py create_api_key`."}
+                "description": "An API key from the portal (/api/keys/) or `manage.py create_api_key`."}
 
 
 def strict_request_bodies(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
