@@ -92,8 +92,8 @@ class Writer:
                 continue
             ref = item.ref
             if ref is None:
-                ref = ExternalRef(connection=self.connection, content_type=self.ct, stream=self.stream.name,
-                                  vendor_id=item.vendor_id)
+                ref = ExternalRef(connection_id=self.connection.pk, content_type_id=self.ct.pk,
+                                  stream=self.stream.name, vendor_id=item.vendor_id)
                 ref._sync_new = True
             ref.object_id = item.instance.pk
             ref.last_seen_hash = "" if item.links_incomplete else item.hash
