@@ -103,3 +103,17 @@ def test_the_account_pages_use_the_portal_layout_and_form_style(member_client, u
     html = member_client.get(url, follow=True).content.decode()
     assert 'href="/static/css/portal.css"' in html and "<h1>" in html
     assert f'action="{form_action}" class="stacked panel"' in html
+
+
+def test_the_account_menu_links_api_keys_for_admins_only(client, org):
+    from portal.accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(organization=org, role=Role.ADMIN)
+    viewer = MembershipFactory(organization=org, role=Role.VIEWER)
+    client.force_login(admin.user)
+    assert 'href="/api/keys/"' in client.get("/").content.decode()
+    client.force_login(viewer.user)
+    body = client.get("/").content.decode()
+    assert 'href="/api/keys/"' not in body
+    assert 'href="/api/docs/"' in body
