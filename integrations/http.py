@@ -80,6 +80,8 @@ class Limiter(Protocol):
     def pause(self, seconds: float) -> None:
         """The vendor said wait (429 + Retry-After): every process sharing this budget waits too."""
 
+    # Optional: ``done()``, called when the request granted last is over (integrations.ratelimit counts it from then).
+
 
 @functools.cache
 def tls_context() -> ssl.SSLContext:
@@ -255,16 +257,26 @@ class BaseClient:
         try:
             response = self.http.request(method, path.lstrip("/"), headers=headers, **send)
         except httpx.ConnectError as exc:
+            self._sent()
             error = TransientError(f"Could not connect: {type(exc).__name__}")
             error.not_sent = True  # type: ignore[attr-defined]
             raise error from exc
         except httpx.TimeoutException as exc:
+            self._sent()
             raise TransientError(f"Timed out: {type(exc).__name__}") from exc
         except httpx.TransportError as exc:  # dropped connection, protocol error
+            self._sent()
             raise TransientError(f"Connection failed: {type(exc).__name__}") from exc
+        self._sent()
         if response.is_success or response.status_code in ok:
             return response
         raise self.error_for(response)
+
+    def _sent(self) -> None:
+        """Tell the limiter the request is over: the vendor has seen it by now (see integrations/ratelimit.py)."""
+        done = getattr(self.limiter, "done", None)
+        if done is not None:
+            done()
 
     def error_for(self, response: httpx.Response) -> VendorError:
         """Translate a non-2xx response into the exception family."""

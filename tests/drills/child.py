@@ -150,10 +150,15 @@ def deliver(connection_id: str, ids: str) -> dict:
     return {"statuses": answers}
 
 
+def batch(commands: str) -> dict:
+    """Several commands in this one process (a list of [command, arg…]), e.g. tasks that must be published at once."""
+    return {"results": [COMMANDS[name](*args) for name, *args in json.loads(commands)]}
+
+
 COMMANDS: dict[str, Any] = {
     "connect": connect, "publish": publish, "checksum": checksum, "wait-run": wait_run, "runs": runs,
     "make-homes": make_homes, "update-pushed": update_pushed, "outbox": outbox, "homes": homes_of,
-    "deliver": deliver, "report": worker_child.report,
+    "deliver": deliver, "report": worker_child.report, "batch": batch,
 }
 
 if __name__ == "__main__":

@@ -105,3 +105,26 @@ def test_the_limit_comes_from_the_connection_override_or_the_vendor(fake_connect
     assert limiter_for(fake_connection).spec == RateSpec(2, 3.0)
     fake_connection.config = {"rate_limit": {"enabled": False}}
     assert limiter_for(fake_connection) is None
+
+
+@pytest.mark.parametrize("kind", ["redis", "database"])
+def test_a_request_counts_from_when_its_answer_came_back_not_from_its_grant(kind, db, settings):
+    # The vendor sees a request somewhere between its grant and its answer: a slow one keeps its slot longer.
+    spec = RateSpec(2, 0.5)
+    if kind == "redis":
+        url = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
+        try:
+            _redis(url).ping()
+        except Exception:
+            pytest.skip("no Redis on this machine")
+        limiter = RedisLimiter(f"lintel-test:ratelimit:done:{os.getpid()}:{time.time()}", spec, _redis(url))
+    else:
+        limiter = DatabaseLimiter(f"db-test:done:{time.time()}", spec)
+    started = time.monotonic()
+    limiter.acquire()
+    time.sleep(0.3)  # the first request's answer takes 0.3 s
+    limiter.done()
+    limiter.acquire()
+    limiter.done()
+    limiter.acquire()  # the first slot frees 0.5 s after that answer, not after its grant
+    assert time.monotonic() - started >= 0.3 + spec.per_seconds * 0.95
