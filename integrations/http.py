@@ -130,6 +130,7 @@ class BaseClient:
             follow_redirects=False, verify=tls_context(),
         )
         self.requests_sent = 0
+        self.faults = 0  # failed calls (429, 5xx, timeouts, dropped connections, malformed bodies), retried or not
 
     def __repr__(self) -> str:  # credentials stay out of reprs (and so out of tracebacks and logs)
         return f"<{type(self).__name__} {self.base_url}>"
@@ -228,6 +229,7 @@ class BaseClient:
                     continue
                 raise
             except TransientError as exc:
+                self.faults += 1
                 safe = idempotent or isinstance(exc, RateLimited) or getattr(exc, "not_sent", False)
                 if not safe or attempt >= self.max_attempts:
                     raise
@@ -272,6 +274,11 @@ class BaseClient:
             return response
         raise self.error_for(response)
 
+    def take_faults(self) -> int:
+        """The failed calls counted since the last take (the engine shows them on the run)."""
+        taken, self.faults = self.faults, 0
+        return taken
+
     def _sent(self) -> None:
         """Tell the limiter the request is over: the vendor has seen it by now (see integrations/ratelimit.py)."""
         done = getattr(self.limiter, "done", None)
@@ -311,6 +318,7 @@ class BaseClient:
             return response.json()
         except ValueError as exc:
             path = response.request.url.path
+            self.faults += 1
             raise TransientError(f"Malformed JSON from {path}", status=response.status_code) from exc
 
     def get_json(self, path: str, **kwargs: Any) -> Any:

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db import models
 
-COUNT_KEYS = ("fetched", "created", "updated", "unchanged", "failed", "deferred", "pushed", "missing", "conflicts")
+# "faults": failed vendor calls (429, 5xx, timeouts, dropped connections, malformed bodies), retried or not.
+COUNT_KEYS = ("fetched", "created", "updated", "unchanged", "failed", "deferred", "pushed", "missing", "conflicts",
+              "faults")
 MAX_ERRORS = 500  # a run keeps this many record errors; the rest are counted, not listed
 
 

@@ -64,13 +64,15 @@ def run_pull(connection_id: int, full: bool = False, run_id: int | None = None) 
                 try:
                     pull_stream(ctx, run, stream, full, holder, (index, len(streams)))
                 except RateLimited:
+                    runs.note_faults(run, stream.name, ctx.client)
                     raise
                 except AuthError:
                     raise  # every other stream would fail the same way
                 except VendorError as exc:  # 400/404/422 or retries exhausted: this stream stops, others go on
+                    runs.note_faults(run, stream.name, ctx.client)
                     failures.append(f"{stream.name}: {runs.describe(exc)}")
                     run.add_error(stream.name, None, runs.describe(exc))
-                    run.save(update_fields=["errors", "error_count"])
+                    run.save(update_fields=["counts", "errors", "error_count"])
             if failures:
                 raise VendorError("; ".join(failures))
     except RateLimited as exc:
@@ -135,6 +137,7 @@ def pull_stream(
                 state.cursor = {"pass": p}
             state.save()
             _count(run, stream, result, p, page.total, position)
+            runs.note_faults(run, stream.name, ctx.client)
             run.save(update_fields=["counts", "progress", "errors", "error_count"])
             locking.renew(ctx.connection.pk, holder)
         if page.last:

@@ -98,6 +98,13 @@ def _coalesce(batch: list[OutboxEntry]) -> list[OutboxEntry]:
 
 def _process(ctx: SyncContext, run: SyncRun, entry: OutboxEntry) -> None:
     try:
+        _attempt(ctx, run, entry)
+    finally:
+        runs.note_faults(run, entry.stream, ctx.client)
+
+
+def _attempt(ctx: SyncContext, run: SyncRun, entry: OutboxEntry) -> None:
+    try:
         outcome = _push(ctx, entry)
     except (RateLimited, AuthError):
         raise  # the whole drain waits (rescheduled) or fails (credentials): the entry stays pending

@@ -64,6 +64,15 @@ def wait(run: SyncRun, exc: BaseException) -> SyncRun:
     return run
 
 
+def note_faults(run: SyncRun, stream: str, client: object) -> None:
+    """Failed vendor calls (429, 5xx, timeouts, dropped connections, malformed bodies) made for ``stream``, whether a
+    retry then succeeded or not: counted on the run, so a flaky vendor shows before it fails a sync (tests/drills)."""
+    taken = getattr(client, "take_faults", None)
+    faults = taken() if taken is not None else 0
+    if faults:
+        run.add(stream, "faults", faults)
+
+
 def describe(exc: BaseException) -> str:
     if isinstance(exc, VendorError):
         where = f"HTTP {exc.status}" if exc.status else type(exc).__name__

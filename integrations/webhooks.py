@@ -94,7 +94,10 @@ def process(delivery_id: int) -> SyncRun | None:
         events = connection.plugin.parse_webhook(delivery.body.encode())
         with opened(connection) as ctx, acting_as(ctx.actor):
             for event in events:
-                _apply(ctx, run, event)
+                try:
+                    _apply(ctx, run, event)
+                finally:
+                    runs.note_faults(run, event.stream, ctx.client)
     except RateLimited as exc:
         runs.wait(run, exc)
         raise runs.Reschedule(exc.retry_after or 60.0, run.pk) from exc

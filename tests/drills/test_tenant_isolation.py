@@ -1,0 +1,171 @@
+"""Drill: every URL of the portal and the API, generated from the URLconf, tried with another organization's ids.
+
+As a signed-in admin and with a write API key of organization A, every route taking an id is called with the id
+of organization B's record (every method the route may take); every such call is a 404, or a 405 refused before
+any lookup. Every list, search and export page is read too. No body, whatever its status, may carry any of B's
+data (B's records all carry a marker word). A route added later is swept without editing this file; a route whose
+id names a model this file does not know fails loudly until it is added to TARGETS.
+tests/portal/api/test_tenancy_matrix.py holds the API router's detail matrix; this sweeps everything else too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from integrations.models import Conflict, Connection, ExternalRef, SyncRun, WebhookDelivery
+from portal.accounts.apikeys import issue_key
+from portal.accounts.models import Role
+from portal.homes.models import Home, HomeImport
+from tests.conftest import build_portfolio
+from tests.factories import MembershipFactory, UserFactory
+from tests.integrations.conftest import FAKE
+from tests.portal.api.test_tenancy_matrix import records_of
+
+pytestmark = [pytest.mark.drill, pytest.mark.timeout(120), pytest.mark.django_db]
+MARKER = "Quixotrel"
+METHODS = ("get", "post", "put", "patch", "delete")
+NOT_SWEPT = {"integrations:webhook": "vendors' endpoint, no session or key: verified by signature (bad input drill)",
+             "api:unknown": "the catch-all 404 of the API"}
+# Route name (or its start) -> the record of organization B whose id it takes, per URL parameter.
+TARGETS = {
+    "apikeys:revoke": "apikey", "connection-": "connection", "sync-run-": "run", "conflict-": "conflict",
+    "api:location-": "location", "api:homeownership-": "homeownership", "api:home-": "home",
+    "api:person-": "person", "api:lease-": "lease", "api:document-": "document",
+    "integrations:run": "run", "integrations:resolve": "conflict", "integrations:clear_missing": "ref",
+    "integrations:": "connection", "locations:": "location", "homes:import_": "import", "homes:": "home",
+    "people:": "person", "leases:": "lease", "documents:": "document", "accounts:switch_organization": "org",
+}
+PARAM_TARGETS = {"link_pk": "homeownership"}
+
+
+def routes() -> list[tuple[str, list[str]]]:
+    """(url name, names of its parameters) for every named route outside the admin and allauth."""
+    found = []
+
+    def walk(patterns: list, namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern) not in ("admin/", "accounts/"):
+                    walk(p.url_patterns, ":".join(filter(None, [namespace, p.namespace])) or None)
+            elif isinstance(p, URLPattern) and p.name:
+                params = list(getattr(p.pattern, "converters", {}) or p.pattern.regex.groupindex)
+                found.append((f"{namespace}:{p.name}" if namespace else p.name, params))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def target(name: str, param: str) -> str:
+    if param in PARAM_TARGETS:
+        return PARAM_TARGETS[param]
+    for start in sorted(TARGETS, key=len, reverse=True):
+        if name.startswith(start):
+            return TARGETS[start]
+    raise KeyError(f"{name} takes {param!r}: say in TARGETS which record of another organization it names")
+
+
+@pytest.fixture
+def theirs(other_org, settings) -> dict[str, object]:
+    """Organization B: a portfolio and one record of every kind a URL can name, each carrying MARKER."""
+    settings.INTEGRATIONS_EXTRA_PLUGINS = FAKE
+    records = records_of(build_portfolio(other_org, tag=MARKER))
+    home = records["home"]
+    connection = Connection(organization=other_org, vendor="fakevendor", name=f"{MARKER} vendor",
+                            base_url="http://127.0.0.1:9/fake")
+    connection.set_credentials({"api_key": f"{MARKER}-key"})
+    connection.save()
+    ref = ExternalRef.objects.create(connection=connection, content_type=ContentType.objects.get_for_model(Home),
+                                     object_id=home.pk, stream="units", vendor_id=f"{MARKER}-1",
+                                     missing_at_vendor_since=timezone.now())
+    records.update(
+        org=other_org, connection=connection, ref=ref,
+        run=SyncRun.objects.create(connection=connection, kind="pull", status="partial", error_count=1,
+                                   message=f"{MARKER} failed", errors=[{"stream": "units", "record": "1",
+                                                                        "reason": f"{MARKER} refused"}]),
+        conflict=Conflict.objects.create(connection=connection, ref=ref, content_type=ref.content_type,
+                                         object_id=home.pk, field="market_rent", ours="1.00", theirs=MARKER),
+        apikey=issue_key(other_org, name=f"{MARKER} key").key,
+    )
+    WebhookDelivery.objects.create(connection=connection, dedupe_key=MARKER, body=f'{{"{MARKER}": 1}}')
+    user = UserFactory(email=f"{MARKER.lower()}@example.com")
+    MembershipFactory(organization=other_org, role=Role.ADMIN, user=user)
+    records["import"] = HomeImport.objects.create(organization=other_org, created_by=user,
+                                                  file_name=f"{MARKER}.csv", content=f"address_line1\n{MARKER}\n")
+    return records
+
+
+@pytest.fixture
+def ours(org, portfolio) -> tuple[Client, Client]:
+    """Organization A's admin, signed in, and a client sending A's write API key."""
+    user = MembershipFactory(organization=org, role=Role.ADMIN, user=UserFactory()).user
+    browser = Client()
+    browser.force_login(user)
+    key = Client(headers={"Authorization": f"Bearer {issue_key(org, name='sweep', scope='write').plaintext}"})
+    return browser, key
+
+
+def body(response) -> str:
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
+
+
+def call(client: Client, method: str, url: str):
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, data="{}", content_type="application/json")
+
+
+def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(ours, theirs):
+    browser, key = ours
+    swept, refused = 0, []
+    for name, params in routes():
+        if name in NOT_SWEPT:
+            continue
+        is_api = name.startswith(("api:", "connection-", "sync-run-", "conflict-"))
+        if not params:  # a list, search, form or export page: read it, looking for B's data
+            url = reverse(name) + f"?q={MARKER[:5]}&search={MARKER[:5]}"  # finds B's records, if anything would
+            for client in (browser, key) if is_api else (browser,):
+                response = client.get(url)
+                assert MARKER not in body(response), (url, response.status_code)
+            swept += 1
+            continue
+        kwargs = {p: (theirs["org"].slug if target(name, p) == "org" else theirs[target(name, p)].pk)
+                  for p in params}
+        url = reverse(name, kwargs=kwargs)
+        statuses = {}
+        for client in (browser, key) if is_api else (browser,):
+            for method in METHODS if is_api else ("get", "post"):
+                response = call(client, method, url)
+                statuses[method] = response.status_code
+                assert MARKER not in body(response), (method, url, response.status_code)
+                if response.status_code not in (404, 405):
+                    refused.append((method.upper(), url, response.status_code))
+        assert 404 in statuses.values(), (url, statuses)  # the view looked the id up, and did not find it
+        swept += 1
+        if not is_api:  # with only an API key, a portal page is a sign-in redirect, never data
+            response = key.get(url)
+            assert response.status_code in (302, 404, 405), (url, response.status_code)
+            assert MARKER not in body(response)
+    assert not refused, refused
+    assert swept > 60  # the URLconf was really walked
+
+
+def test_nothing_of_theirs_changed(ours, theirs):
+    test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(ours, theirs)
+    theirs["lease"].refresh_from_db()
+    theirs["location"].refresh_from_db()
+    theirs["apikey"].refresh_from_db()
+    theirs["connection"].refresh_from_db()
+    assert theirs["lease"].status == "draft" and theirs["location"].is_active
+    assert theirs["apikey"].revoked_at is None and theirs["connection"].state == "active"
+    assert Conflict.objects.get(pk=theirs["conflict"].pk).resolved_at is None
+    assert ExternalRef.objects.get(pk=theirs["ref"].pk).missing_at_vendor_since is not None
+    assert not SyncRun.objects.filter(connection=theirs["connection"]).exclude(pk=theirs["run"].pk).exists()
+    assert theirs["home"].__class__.objects.filter(pk=theirs["home"].pk).exists()
+    assert dt.date(2026, 1, 1) == theirs["lease"].start_date
