@@ -225,6 +225,8 @@ class BuildiumPlugin(Plugin):
         "client_secret": DEMO_CLIENT_SECRET,
         "webhook_secret": "sandbox-webhook-secret",
     }
+    # The sandbox's seeded rentals all draw on bank account 1; without one the demo's property pushes are refused.
+    demo_options = {"operating_bank_account_id": 1}
     webhook_events = True
     credential_fields = (
         ConfigField("client_id", "Client ID"),

@@ -229,3 +229,18 @@ def test_a_pulled_file_is_served_on_demand_through_a_fresh_buildium_download_url
     request.tenant = None
     with pytest.raises(Http404):
         download_file(request, file_id)
+
+
+def test_the_demo_connections_options_let_a_portal_property_reach_the_sandbox(org, live):
+    from integrations.buildium.plugin import BuildiumPlugin
+
+    demo = Connection(organization=org, vendor="buildium", name="Buildium (sandbox)", base_url=live.url,
+                      config={"rate_limit": {"enabled": False}, "options": dict(BuildiumPlugin.demo_options)})
+    demo.set_credentials(CREDENTIALS)
+    demo.save()
+    prop = locations.create_location(org, kind="property", name="Demo Court", address_line1="9 Elm St",
+                                     city="Dayton", state="OH", postal_code="45402")
+    run = push.run_drain(demo.pk)
+    assert run.error_count == 0, run.errors
+    rental = ExternalRef.objects.get(connection=demo, object_id=prop.pk).vendor_id
+    assert [r["OperatingBankAccountId"] for r in vendor_records(live, "rentals") if str(r["Id"]) == rental] == [1]
