@@ -31,6 +31,7 @@ from integrations.builderbacked.client import BuilderBackedClient
 from integrations.builderbacked.mapping import LEVELS, Node, Refusal
 from integrations.builderbacked.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, BuilderBackedSandbox
 from integrations.models import ExternalRef
+from portal.accounts.scoping import Tenant, scoped
 from portal.locations.models import Kind, Location
 
 BB_KINDS = (Kind.REGION, Kind.DIVISION, Kind.MASTER_COMMUNITY, Kind.NEIGHBORHOOD)
@@ -218,6 +219,29 @@ def fetch_regions(client: BuilderBackedClient, cursor: dict[str, Any] | None, si
     return Page(records=list(regions), next_cursor=None, total=len(regions))
 
 
+def link_regions_by_name(connection: Any) -> str:
+    """Builder Backed keys a region by its name; a local region of that name not linked yet is that region."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from integrations.context import make_client
+
+    listed = {mapping.region_vendor_id(raw) for raw in make_client(connection).regions()}
+    local = scoped(Location, Tenant(connection.organization)).filter(kind=Kind.REGION)  # the whole organization
+    content_type = ContentType.objects.get_for_model(Location)
+    linked, unlisted = [], []
+    for region in local.order_by("name"):
+        if region.name not in listed:
+            unlisted.append(region.name)
+            continue
+        ExternalRef.objects.get_or_create(
+            connection=connection, stream="regions", vendor_id=region.name,
+            defaults={"content_type": content_type, "object_id": region.pk, "last_confirmed_at": timezone.now()})
+        linked.append(region.name)
+    note = f"regions linked: {', '.join(linked) or 'none'}"
+    return note + (f"; not listed by Builder Backed: {', '.join(unlisted)}" if unlisted else "")
+
+
 class BuilderBackedPlugin(Plugin):
     key = "builderbacked"
     display_name = "Builder Backed"
@@ -265,6 +289,11 @@ class BuilderBackedPlugin(Plugin):
     def check(self, client: BuilderBackedClient) -> str:  # type: ignore[override]
         regions = client.regions()
         return f"Connected to Builder Backed: {len(regions)} active region{'s' if len(regions) != 1 else ''}."
+
+    def demo_setup(self, connection: Any) -> str | None:
+        """Link the organization's own regions to the regions the sandbox lists (same name), so the first pull
+        adopts them instead of adding duplicates and their divisions can be pushed at once."""
+        return link_regions_by_name(connection)
 
     def sandbox_app(self, **options: Any) -> BuilderBackedSandbox:  # type: ignore[override]
         return BuilderBackedSandbox(**options)
