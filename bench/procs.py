@@ -80,7 +80,7 @@ def celery_worker(env: dict[str, str], concurrency: int = 2) -> Iterator[subproc
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(concurrency),
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
          "-n", f"bench{os.getpid()}@%h"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stdout=sys.stderr,  # its banner must not mix with the JSON lines on stdout
     )
     try:
         yield proc

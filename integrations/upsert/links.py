@@ -36,9 +36,10 @@ def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.dat
             for row in ExternalRef.objects.filter(q, connection=connection).only("stream", "vendor_id", "object_id")
         }
         through = apps.get_model(spec.through)
-        owner_ids = [i.instance.pk for i in owners]
+        owner_ids = [i.instance.pk for i in owners if i.status != "create"]  # a record just made has no links yet
         current: dict[int, dict[int, Any]] = {}
-        for row in through._default_manager.filter(**{f"{spec.owner_fk}_id__in": owner_ids}):
+        rows = through._default_manager.filter(**{f"{spec.owner_fk}_id__in": owner_ids}) if owner_ids else []
+        for row in rows:
             current.setdefault(getattr(row, f"{spec.owner_fk}_id"), {})[getattr(row, f"{spec.target_fk}_id")] = row
         to_create, to_delete = [], []
         for item in owners:
