@@ -39,7 +39,7 @@ lint: venv
 # Benchmarks (bench/README.md): PostgreSQL from DATABASE_URL, else a throwaway database on 127.0.0.1:5432.
 # `make bench BENCH=ingest` runs one.
 bench: venv
-	$(PY) -m bench $(BENCH)
+	@$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var staticfiles
