@@ -214,6 +214,11 @@ def _current(record: Any, what: str, vendor_id: str) -> dict[str, Any]:
     return dict(record)
 
 
+def _pushes_unit(home: Any) -> bool:
+    """Buildium holds units only inside rental properties: a home elsewhere in the tree is not pushed."""
+    return home.location.kind == "property"
+
+
 class BuildiumPlugin(Plugin):
     key = "buildium"
     display_name = "Buildium"
@@ -330,7 +335,7 @@ class BuildiumPlugin(Plugin):
                 "units",
                 "homes.Home",
                 order=20,
-                applies_to=lambda home: home.location.kind == "property",
+                applies_to=_pushes_unit,
                 to_payload=mapping_out.unit_payload,
                 validate=lambda p: validation.raise_if(validation.unit_problems(p, post=True)),
                 create=create_unit,
@@ -342,7 +347,9 @@ class BuildiumPlugin(Plugin):
                 "leases",
                 "leases.Lease",
                 order=30,
-                applies_to=lambda lease: lease.status != "draft",
+                # A lease goes only with its unit: a home outside a property is never pushed, so its lease would
+                # wait forever for a unit id that never comes.
+                applies_to=lambda lease: lease.status != "draft" and _pushes_unit(lease.home),
                 to_payload=mapping_out.lease_payload,
                 validate=validate_lease,
                 create=create_lease,

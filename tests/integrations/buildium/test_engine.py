@@ -175,6 +175,29 @@ def test_a_property_home_and_lease_made_in_the_portal_are_pushed_parents_first(o
     assert len(vendor_records(live, "units")) == 1  # an update, not a second unit
 
 
+def test_a_lease_on_a_home_outside_a_property_is_not_pushed_and_never_waits(org, live, connection, portfolio):
+    """Buildium holds units only in rental properties: a neighborhood home is not pushed, nor is its lease (it
+    would otherwise wait forever for a unit id that never comes)."""
+    from integrations.models import OutboxEntry
+
+    tenant = homes.create_person(org, first_name="Ada", last_name="Park", email="ada@example.com")
+    lease = leases.create_lease(
+        org, home=portfolio.home, tenants=[tenant], status="active", start_date=dt.date(2031, 1, 1),
+        end_date=dt.date(2031, 12, 31), rent=Decimal("1250.00"), deposit=Decimal("500.00"),
+    )
+    push.run_drain(connection.pk)
+    assert not OutboxEntry.objects.filter(connection=connection, stream__in=["units", "leases"]).exists()
+    prop = locations.create_location(
+        org, kind="property", name="Lintel Towers", address_line1="5 Main St", city="Dayton", state="OH",
+        postal_code="45402", parent=portfolio.neighborhood,
+    )
+    homes.update_home(portfolio.home, location=prop, unit_number="1A")  # in a property now: home and lease go
+    leases.update_lease(lease, rent=Decimal("1400.00"))
+    run = push.run_drain(connection.pk)
+    assert run is not None and run.error_count == 0, run.errors
+    assert len(vendor_records(live, "units")) == 1 and len(vendor_records(live, "leases")) == 1
+
+
 def test_a_push_buildium_would_refuse_fails_locally_with_buildiums_words(org, live, connection):
     prop = locations.create_location(
         org, kind="property", name="No ZIP", address_line1="1 A St", city="Erie", state="PA"
