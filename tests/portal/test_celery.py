@@ -141,3 +141,52 @@ def test_tasks_publish_to_the_configured_broker_in_any_django_process(tmp_path):
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["lintel", "redis://127.0.0.1:1/9"]
+
+
+# --- Housekeeping on beat's schedule ------------------------------------------------------------------------------
+
+def test_beat_runs_the_housekeeping_and_every_scheduled_task_exists_in_the_worker(db):
+    from django_celery_beat.models import PeriodicTask
+
+    schedule = {t.task: t for t in PeriodicTask.objects.select_related("interval")}
+    purge, sessions = (schedule["portal.core.tasks.purge_idempotency_records"],
+                       schedule["portal.core.tasks.clear_expired_sessions"])
+    assert purge.enabled and (purge.interval.every, purge.interval.period) == (1, "hours")
+    assert sessions.enabled and (sessions.interval.every, sessions.interval.period) == (1, "days")
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks module
+    assert set(schedule) <= set(app.tasks), "beat would send a task no worker knows"
+
+
+def test_the_purge_forgets_only_idempotency_keys_older_than_a_day(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal.api.models import IdempotencyRecord
+    from portal.core.tasks import purge_idempotency_records
+
+    old = IdempotencyRecord.objects.create(owner="key:1", key="old", method="POST", path="/api/v1/homes/",
+                                           fingerprint="x", status_code=201)
+    fresh = IdempotencyRecord.objects.create(owner="key:1", key="fresh", method="POST", path="/api/v1/homes/",
+                                             fingerprint="y", status_code=201)
+    IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert purge_idempotency_records.apply().get() == 1
+    assert list(IdempotencyRecord.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_clearing_sessions_deletes_only_the_expired_ones(db):
+    import datetime as dt
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from portal.core.tasks import clear_expired_sessions
+
+    expired, live = SessionStore(), SessionStore()
+    expired["n"] = live["n"] = 1
+    expired.create()
+    live.create()
+    Session.objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - dt.timedelta(days=1))
+    clear_expired_sessions.apply().get()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
