@@ -126,10 +126,25 @@ def connect_demo(org_slug: str, sandbox_url: str, sync: bool = True) -> list[str
     return lines
 
 
+def webhook_secret(connection: Connection) -> str | None:
+    """The credential the portal checks a vendor's deliveries with (its credential field named ``webhook_*``)."""
+    values = connection.credentials.reveal() if connection.credentials else {}
+    for field in connection.plugin.credential_fields:
+        if field.name.startswith("webhook") and values.get(field.name):
+            return values[field.name]
+    return None
+
+
 def _point_webhooks(connection: Connection, base_url: str) -> None:
+    """Send the sandbox's deliveries to this portal, signed with the connection's own webhook credential (a sandbox
+    signing with another secret than the connection's has every delivery refused with a 401)."""
     target = settings.SITE_URL.rstrip("/") + reverse("integrations:webhook", args=[connection.vendor, connection.pk])
+    body: dict[str, Any] = {"url": target}
+    secret = webhook_secret(connection)
+    if secret is not None:
+        body["secret"] = secret
     try:
-        httpx.post(f"{base_url}/__sandbox__/webhooks", json={"url": target}, timeout=5)
+        httpx.post(f"{base_url}/__sandbox__/webhooks", json=body, timeout=5)
     except httpx.HTTPError as exc:
         logger.warning("Could not point the %s sandbox's webhooks at %s: %s", connection.vendor, target, exc)
 

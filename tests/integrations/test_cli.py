@@ -56,3 +56,24 @@ def test_connect_demo_is_idempotent_and_queues_existing_records_for_push(org, fa
     connection = Connection.objects.get(vendor="fakevendor")
     assert connection.base_url == fake_sandbox.base_url.replace("/fake", "/fakevendor")
     assert OutboxEntry.objects.filter(connection=connection).count() == 1
+
+
+def test_connect_demo_has_the_sandbox_sign_webhooks_with_the_connections_secret(org, serve_sandbox, live_server,
+                                                                                 settings):
+    """The Buildium sandbox signs with the secret connect-demo gives it: the portal accepts its deliveries (202)."""
+    import httpx
+
+    from integrations.models import WebhookDelivery
+    from integrations.registry import get_plugin
+
+    settings.SITE_URL = live_server.url
+    buildium = get_plugin("buildium").sandbox_app(seed=2, rate_limit=False)
+    server = serve_sandbox({"/buildium": buildium})
+    run("connect-demo", "--org", org.slug, "--sandbox-url", server.url, "--no-sync")
+    connection = Connection.objects.get(organization=org, vendor="buildium")
+    assert buildium.webhook_targets == [f"{live_server.url}/integrations/webhooks/buildium/{connection.pk}/"]
+
+    httpx.post(f"{server.url_for('/buildium')}/__sandbox__/records/rentals/1", json={"Name": "Renamed at Buildium"})
+    assert buildium.webhooks.wait_idle(10)
+    assert [entry["status"] for entry in buildium.webhooks.log] == [202]
+    assert WebhookDelivery.objects.filter(connection=connection).count() == 1
