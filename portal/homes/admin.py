@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
+from portal.accounts.scoping import scope_filter
 from portal.core.admin import (
+    AdminAccess,
     DerivedOrgForm,
     ScopedAdmin,
     ScopedInline,
@@ -209,6 +213,13 @@ class HomeImportAdmin(ScopedModelAdmin):
               "applied_at"]
     readonly_fields = fields
     can_add = False
+
+    def visibility(self, access: AdminAccess) -> Q:
+        """An import holds no location to scope it by: a member limited to some locations sees only their own
+        (another member's file may name homes anywhere in the organization)."""
+        parts = [scope_filter(HomeImport, t) & (Q(created_by=access.user) if t.is_scoped else Q())
+                 for t in access.with_roles(self.view_roles)]
+        return reduce(or_, parts) if parts else Q(pk__in=[])
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -2,7 +2,9 @@
 
 Rows are checked with the same rules as the home form and the services (field parsing by HomeRowForm, then
 the model's validation and the service's location check); apply writes through the services, inside one
-transaction, as an "import" actor so history says who imported which file.
+transaction, as an "import" actor so history says who imported which file. A member limited to some locations
+imports only there: a row naming a location, or the external id of a home, outside that scope is a row error
+that says so (and apply checks it again).
 """
 
 from __future__ import annotations
@@ -133,23 +135,49 @@ def _clean_cell(column: str, value: str) -> tuple[str, str | None]:
     return value, None
 
 
+OUTSIDE_SCOPE = ("outside the locations your membership is limited to: only a member whose scope includes it "
+                 "can import it.")
+
+
+def in_scope(tenant: Tenant, path: str) -> bool:
+    """Whether a location's path lies under the tenant's scope (as ``scoped`` filters it)."""
+    return not tenant.is_scoped or any(path.startswith(p) for p in tenant.scope_paths)
+
+
+def _matching(locations: list[Location], key: str) -> list[Location]:
+    by_id = [loc for loc in locations if loc.external_id and loc.external_id == key]
+    return by_id or [loc for loc in locations if loc.name.lower() == key.lower()]
+
+
 class Checker:
     """Checks rows against the tenant's locations and homes, loaded once for the whole file."""
 
     def __init__(self, tenant: Tenant) -> None:
         self.tenant = tenant
-        self.locations = list(scoped(Location, tenant).filter(kind__in=HOME_PARENT_KINDS))
+        places = Location.objects.filter(organization=tenant.organization, kind__in=HOME_PARENT_KINDS)
+        self.locations: list[Location] = []
+        self.locations_outside: list[Location] = []  # of the organization, outside the member's scope
+        for location in places:
+            (self.locations if in_scope(tenant, location.path) else self.locations_outside).append(location)
         self.location_checks: dict[int, list[str]] = {}
         self.homes: dict[str, Home] = {}
+        self.homes_outside: set[str] = set()  # external ids of the organization's homes outside the scope
 
     def load_homes(self, external_ids: set[str]) -> None:
         ids = [i for i in external_ids if i]
-        self.homes = {h.external_id: h for h in scoped(Home, self.tenant).filter(external_id__in=ids)}
+        found = Home.objects.filter(organization=self.tenant.organization, external_id__in=ids).select_related(
+            "location")
+        for home in found:
+            if in_scope(self.tenant, home.location.path):
+                self.homes[home.external_id] = home
+            else:
+                self.homes_outside.add(home.external_id)
 
     def find_location(self, key: str) -> tuple[Location | None, str | None]:
-        by_id = [loc for loc in self.locations if loc.external_id and loc.external_id == key]
-        matches = by_id or [loc for loc in self.locations if loc.name.lower() == key.lower()]
+        matches = _matching(self.locations, key)
         if not matches:
+            if _matching(self.locations_outside, key):
+                return None, f"location: “{key}” is {OUTSIDE_SCOPE}"
             return None, f"location: no neighborhood or property has the external id or name “{key}”."
         if len(matches) > 1:
             return None, f"location: “{key}” names {len(matches)} locations; use the location's external id."
@@ -172,6 +200,9 @@ class Checker:
         for column in ("home_type", "status"):
             if cells.get(column):
                 cells[column] = CHOICE_LABELS[column].get(cells[column].lower(), cells[column])
+        if cells.get("external_id", "") in self.homes_outside:
+            row.errors.append(f"external_id: “{cells['external_id']}” belongs to a home {OUTSIDE_SCOPE}")
+            return
         existing = self.homes.get(cells.get("external_id", ""))
         location_key = cells.pop("location", "")
         if location_key:
@@ -236,6 +267,8 @@ def apply(tenant: Tenant, result: Preview, *, file_name: str, user: Any) -> tupl
     created = updated = 0
     with acting_as(actor), transaction.atomic():
         for row in result.rows:
+            if row.action in ("create", "update") and row.location and not in_scope(tenant, row.location.path):
+                raise ApplyFailed(row, [f"location: “{row.location}” is {OUTSIDE_SCOPE}"])  # the preview says so
             try:
                 if row.action == "create":
                     services.create_home(tenant.organization, location=row.location, **row.fields)

@@ -114,6 +114,32 @@ def test_a_member_scoped_to_one_region_sees_nothing_outside_it(client, portfolio
     assert client.get(reverse("admin:homes_person_change", args=[portfolio.person.pk])).status_code == 404
 
 
+def test_members_limited_to_different_regions_see_only_their_own_imports(client, portfolio):
+    """An import names homes anywhere in the organization: a scoped member sees their own uploads only, a member
+    of the whole organization sees them all."""
+    from portal.homes.models import HomeImport
+    from portal.locations import services as locations
+
+    south = locations.create_location(portfolio.org, kind=Kind.REGION, name="South")
+    users = {}
+    for name, scope in (("north", portfolio.region), ("south", south), ("all", None)):
+        users[name] = UserFactory(email=f"{name}@example.com", is_staff=True)
+        membership = Membership.objects.create(user=users[name], organization=portfolio.org, role=Role.MANAGER)
+        if scope is not None:
+            membership.scope.set([scope])
+    imports = {name: HomeImport.objects.create(organization=portfolio.org, created_by=users[name],
+                                               file_name=f"{name}.csv") for name in ("north", "south")}
+    seen = {}
+    for name, user in users.items():
+        client.force_login(user)
+        changelist = client.get(reverse("admin:homes_homeimport_changelist"))
+        seen[name] = {batch.file_name for batch in changelist.context["cl"].result_list}
+    assert seen == {"north": {"north.csv"}, "south": {"south.csv"}, "all": {"north.csv", "south.csv"}}
+    client.force_login(users["north"])
+    assert client.get(reverse("admin:homes_homeimport_change", args=[imports["south"].pk])).status_code == 404
+    assert client.get(reverse("admin:homes_homeimport_change", args=[imports["north"].pk])).status_code == 200
+
+
 def test_the_admin_login_page_opens_for_a_visitor_and_a_non_staff_member_gets_no_admin(client, portfolio):
     assert client.get(reverse("admin:login")).status_code == 200
     user = UserFactory(email="plain@example.com")

@@ -89,23 +89,89 @@ def test_cancelling_forgets_the_file_and_changes_nothing(member_client, located)
     assert not HomeImport.objects.exists() and Home.objects.count() == 1
 
 
-def test_apply_is_all_or_nothing_when_a_write_is_refused(client, org, located):
-    """A member limited to one neighborhood cannot see a home elsewhere with the same external id: the preview
-    counts it as new, the service refuses the duplicate at apply, and the rows before it are undone too."""
-    elsewhere = locations.create_location(org, kind=Kind.NEIGHBORHOOD, name="Elsewhere", parent=located.master)
-    homes.create_home(org, location=elsewhere, address_line1="7 Hidden Way", city="Dayton", state="OH",
-                      postal_code="45402", external_id="HID-1")
-    scoped = MembershipFactory(organization=org, user=UserFactory(email="scoped@example.com"))
-    scoped.scope.add(located.neighborhood)
-    client.force_login(scoped.user)
+def test_apply_is_all_or_nothing_when_a_write_is_refused(member_client, located, monkeypatch):
+    """Between the apply's own check and its writes another member takes an external id of the file: the service
+    refuses that row, and the rows before it are undone too."""
+    real_create = homes.create_home
+
+    def colleague_first(organization, **fields):
+        if fields.get("external_id") == "OK-2":
+            real_create(organization, location=located.neighborhood, address_line1="7 Quick Way", city="Dayton",
+                        state="OH", postal_code="45402", external_id="OK-2")
+        return real_create(organization, **fields)
+
     rows = [["OK-1", "NB-1", "20 Fine St", "Dayton", "OH", "45402", ""],
-            ["HID-1", "NB-1", "21 Clash St", "Dayton", "OH", "45402", ""]]
-    batch, html = preview_of(client, csv_file(rows))
+            ["OK-2", "NB-1", "21 Clash St", "Dayton", "OH", "45402", ""]]
+    batch, html = preview_of(member_client, csv_file(rows))
     assert "Would create 2, update 0, 0 rows with errors." in html
+    monkeypatch.setattr(homes, "create_home", colleague_first)
+    response = member_client.post(f"/homes/import/{batch.pk}/apply/", follow=True)
+    assert "Nothing was imported. Line 3: A record with this external id already exists." in response.content.decode()
+    assert not Home.objects.filter(external_id__in=["OK-1", "OK-2"]).exists()
+    assert HomeImport.objects.get().status == HomeImport.Status.PENDING
+
+
+@pytest.fixture
+def two_regions(located):
+    """The portfolio's North (neighborhood NB-1, home H1) and a South region with neighborhood NB-2 and home S-1;
+    a manager limited to each."""
+    org = located.org
+    south = locations.create_location(org, kind=Kind.REGION, name="South")
+    division = locations.create_location(org, kind=Kind.DIVISION, name="Gulf", parent=south)
+    master = locations.create_location(org, kind=Kind.MASTER_COMMUNITY, name="Delta", parent=division)
+    bayou = locations.create_location(org, kind=Kind.NEIGHBORHOOD, name="Bayou", parent=master, external_id="NB-2")
+    homes.create_home(org, location=bayou, address_line1="5 Levee Rd", city="Houma", state="LA", postal_code="70360",
+                      external_id="S-1")
+    north_member = MembershipFactory(organization=org, user=UserFactory(email="north@example.com"))
+    north_member.scope.add(located.region)
+    south_member = MembershipFactory(organization=org, user=UserFactory(email="south@example.com"))
+    south_member.scope.add(south)
+    return north_member.user, south_member.user
+
+
+def test_a_member_imports_only_inside_their_scope_with_a_clear_reason_per_row(client, two_regions):
+    north, south = two_regions
+    rows = [["N-1", "NB-1", "10 New St", "Dayton", "OH", "45402", ""],    # North: fine
+            ["N-2", "Bayou", "11 New St", "Houma", "LA", "70360", ""],    # a new home in the South
+            ["S-1", "", "5 Levee Rd", "Houma", "LA", "70360", "900"],     # the South's home
+            ["H1", "NB-2", "1 Elm St", "Dayton", "OH", "45402", ""]]      # moving the North's home South
+    client.force_login(north)
+    batch, html = preview_of(client, csv_file(rows))
+    assert "Would create 1, update 0, 3 rows with errors." in html
+    errors = html.split('id="errors-heading"')[1].split("</table>")[0]
+    outside = "outside the locations your membership is limited to"
+    assert f"location: “Bayou” is {outside}" in errors and f"location: “NB-2” is {outside}" in errors
+    assert f"external_id: “S-1” belongs to a home {outside}" in errors
     response = client.post(f"/homes/import/{batch.pk}/apply/", follow=True)
-    assert "Nothing was imported. Line 3:" in response.content.decode()
-    assert not Home.objects.filter(external_id="OK-1").exists()
-    assert not Home.objects.filter(address_line1="21 Clash St").exists()
+    assert "Imported homes.csv: 1 created, 0 updated. 3 rows with errors skipped." in response.content.decode()
+    assert Home.objects.get(external_id="N-1").location.external_id == "NB-1"
+    assert not Home.objects.filter(external_id="N-2").exists()
+    assert Home.objects.get(external_id="S-1").market_rent is None
+    assert Home.objects.get(external_id="H1").location.external_id == "NB-1"
+
+    client.force_login(south)  # the other member: the mirror image
+    mirror = [["N-3", "NB-1", "12 New St", "Dayton", "OH", "45402", ""],
+              ["S-2", "NB-2", "6 Levee Rd", "Houma", "LA", "70360", ""],
+              ["N-1", "", "10 New St", "Dayton", "OH", "45402", "1200"]]
+    response = upload(client, csv_file(mirror))
+    html = client.get(response["Location"]).content.decode()
+    assert "Would create 1, update 0, 2 rows with errors." in html
+    client.post(f"{response['Location']}apply/")
+    assert set(Home.objects.values_list("external_id", flat=True)) == {"H1", "N-1", "S-1", "S-2"}
+
+
+def test_a_preview_whose_member_lost_the_scope_is_not_applied_there(client, located, two_regions):
+    """The scope is checked again at apply: a member moved to another region before applying writes nothing there."""
+    north, _ = two_regions
+    client.force_login(north)
+    batch, html = preview_of(client, csv_file([["N-1", "NB-1", "10 New St", "Dayton", "OH", "45402", ""]]))
+    assert "Would create 1, update 0, 0 rows with errors." in html
+    membership = north.memberships.get()
+    membership.scope.set([Home.objects.get(external_id="S-1").location.parent.parent.parent])
+    response = client.post(f"/homes/import/{batch.pk}/apply/", follow=True)
+    assert "Homes changed since this preview" in response.content.decode()
+    assert "“NB-1” is outside the locations your membership is limited to" in response.content.decode()
+    assert not Home.objects.filter(external_id="N-1").exists()
 
 
 def test_apply_refuses_a_stale_preview(member_client, located):
