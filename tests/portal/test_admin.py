@@ -165,3 +165,16 @@ def test_each_changelist_runs_as_many_queries_for_1000_rows_as_for_10(
     assert many_rows >= few_rows + 990
     assert many == few, f"{name}: {few} queries for {few_rows} rows, {many} for {many_rows}"
     print(f"\n{name} as {who}: {few} queries for {few_rows} rows, {many} for {many_rows}")
+
+
+def test_the_admin_index_and_sidebar_name_each_section_once(superuser_client):
+    """allauth's e-mail addresses are "Accounts": Lintel's organizations, users and keys must not be another."""
+    index = superuser_client.get(reverse("admin:index"))
+    names = [app["name"] for app in index.context["app_list"]]
+    assert len(names) == len(set(names)), names
+    assert "Organizations and users" in names and "Accounts" in names
+    html = index.content.decode()
+    for name in names:
+        assert html.count(f'title="Models in the {name} application"') == 1, name
+    sidebar = superuser_client.get(reverse("admin:homes_home_changelist")).context["available_apps"]
+    assert [app["name"] for app in sidebar] == names
