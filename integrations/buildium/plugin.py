@@ -32,6 +32,14 @@ from integrations.buildium.values import timestamp
 
 PROPERTY_CHUNK = 150  # ids per propertyids query: Buildium refuses query strings over 4096 characters
 FILE_ENTITY_TYPES = ("Rental", "RentalUnit", "Lease")
+ADDRESS = ["address_line1", "address_line2", "city", "state", "postal_code", "country"]
+# Fields both pulled and pushed: changed on both sides since the last sync, they become a Conflict for staff
+# instead of the pull overwriting the portal's unsent change.
+SHARED = {
+    "properties": ["name", *ADDRESS],
+    "units": ["unit_number", "market_rent", "bedrooms", "bathrooms", "size_sqft", *ADDRESS],
+    "leases": ["lease_type", "start_date", "end_date", "rent", "deposit"],
+}
 
 
 def file_url(file_id: str) -> str:
@@ -264,7 +272,7 @@ class BuildiumPlugin(Plugin):
     )
 
     def streams(self) -> list[Stream]:
-        vendor = {"vendor": ["is_active"]}
+        vendor = {"vendor": ["is_active"], "shared": SHARED["properties"]}
         return [
             PullStream(
                 "properties",
@@ -291,6 +299,7 @@ class BuildiumPlugin(Plugin):
                 mapping.vendor_id,
                 depends_on=("properties", "owners"),
                 fetch_one=fetch_unit,
+                owned_fields={"shared": SHARED["units"]},
             ),
             PullStream(
                 "tenants",
@@ -309,6 +318,7 @@ class BuildiumPlugin(Plugin):
                 depends_on=("units", "tenants"),
                 fetch_one=lambda c, vid: c.get_lease(vid),
                 updated_at=_updated("LastUpdatedDateTime"),
+                owned_fields={"shared": SHARED["leases"]},
             ),
             PullStream(
                 "files",

@@ -41,3 +41,39 @@ def buildium(serve_sandbox, vendor_clock) -> Iterator[Vendor]:
     app = BuildiumSandbox(rate_limit=False, clock=lambda: vendor_clock[0])
     server = serve_sandbox({"/buildium": app})
     yield Vendor(app=app, url=server.url_for("/buildium"))
+
+
+@pytest.fixture
+def live(buildium, vendor_clock) -> Vendor:
+    """The sandbox on the wall clock (the engine's watermarks are wall-clock times)."""
+    vendor_clock[0] = dt.datetime.now(dt.UTC)
+    return buildium
+
+
+def make_connection(org, vendor: Vendor, **config: Any):
+    """A Buildium connection to a running sandbox (rate limit off, the options pushes need)."""
+    from integrations.models import Connection
+
+    conn = Connection(
+        organization=org,
+        vendor="buildium",
+        name="Buildium sandbox",
+        base_url=vendor.url,
+        config={
+            "rate_limit": {"enabled": False},
+            "options": {"operating_bank_account_id": 1, "rent_gl_account_id": 40},
+            **config,
+        },
+    )
+    conn.set_credentials(CREDENTIALS)
+    conn.save()
+    return conn
+
+
+@pytest.fixture
+def connection(org, live):
+    return make_connection(org, live)
+
+
+def vendor_records(live: Vendor, collection: str) -> list[dict[str, Any]]:
+    return live.control("GET", f"records/{collection}").json()

@@ -22,37 +22,9 @@ from portal.leases import services as leases
 from portal.leases.models import Lease
 from portal.locations import services as locations
 from portal.locations.models import Location
-from tests.integrations.buildium.conftest import CREDENTIALS
+from tests.integrations.buildium.conftest import CREDENTIALS, vendor_records
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def live(buildium, vendor_clock):
-    """The sandbox on the wall clock (the engine's watermarks are wall-clock times)."""
-    vendor_clock[0] = dt.datetime.now(dt.UTC)
-    return buildium
-
-
-@pytest.fixture
-def connection(org, live) -> Connection:
-    conn = Connection(
-        organization=org,
-        vendor="buildium",
-        name="Buildium sandbox",
-        base_url=live.url,
-        config={
-            "rate_limit": {"enabled": False},
-            "options": {"operating_bank_account_id": 1, "rent_gl_account_id": 40},
-        },
-    )
-    conn.set_credentials(CREDENTIALS)
-    conn.save()
-    return conn
-
-
-def vendor_records(live, collection: str) -> list[dict]:
-    return live.control("GET", f"records/{collection}").json()
 
 
 def test_a_full_pull_lands_every_record_of_a_seeded_portfolio(org, live, connection):
