@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from integrations import engine, health, tasks
 from integrations.forms import ConnectionForm
-from integrations.models import Conflict, Connection, ExternalRef, OutboxEntry, SyncRun, SyncState
+from integrations.models import Conflict, Connection, ExternalRef, OutboxEntry, OutboxStatus, SyncRun, SyncState
+from integrations.models_runs import RunKind, RunStatus
 from integrations.registry import UnknownVendor, VendorUnavailable, available, get_plugin
 from portal.web.paging import paginate
 from portal.web.permissions import member_required, write_required
@@ -150,15 +154,79 @@ def run_of(request: HttpRequest, pk: int) -> SyncRun:
     return get_object_or_404(SyncRun.objects.select_related("connection"), pk=pk, connection__organization=org)
 
 
+# Where a record a run names is shown in the portal (the record errors link to it).
+RECORD_PAGES = {"locations.location": "locations:edit", "homes.home": "homes:detail", "homes.person": "people:detail",
+                "leases.lease": "leases:detail"}
+NO_WORKER_AFTER = dt.timedelta(minutes=2)  # a queued run nobody picked up for this long: say the worker may be down
+
+
+def duration(seconds: float) -> str:
+    """4 s, 1 min 12 s, 2 h 5 min: the run page's "finished in" (timesince says "0 minutes" under a minute)."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def record_errors(run: SyncRun) -> list[dict[str, Any]]:
+    """The run's record errors, each with the portal record it concerns when the record is linked (one query)."""
+    errors = [e for e in run.errors or [] if isinstance(e, dict)]
+    wanted = {(str(e.get("stream", "")), str(e.get("record", ""))) for e in errors}
+    refs = ExternalRef.objects.filter(connection_id=run.connection_id, stream__in={s for s, _ in wanted},
+                                      vendor_id__in={v for _, v in wanted}).select_related("content_type")
+    found = {(r.stream, r.vendor_id): (r.content_type, r.object_id) for r in refs}
+    push_models = {ct.model: ct for ct in ContentType.objects.filter(app_label__in={m.split(".")[0] for m in
+                                                                                   RECORD_PAGES})}
+    rows = []
+    for e in errors:
+        record = str(e.get("record", ""))
+        target = found.get((str(e.get("stream", "")), record))
+        model_name, _, pk = record.partition(" ")  # a push names the portal record: "home 12"
+        if target is None and run.kind == RunKind.PUSH and pk.isdigit() and model_name in push_models:
+            target = (push_models[model_name], int(pk))
+        url = label = ""
+        if target is not None:
+            ct, object_id = target
+            label = f"{str(ct.name).capitalize()} #{object_id}"
+            page = RECORD_PAGES.get(f"{ct.app_label}.{ct.model}")
+            url = reverse(page, args=[object_id]) if page else ""
+        rows.append({**e, "url": url, "label": label})
+    return rows
+
+
+def run_context(run: SyncRun) -> dict[str, Any]:
+    """What the run page and its polled progress show: elapsed time, why a queued run waits, a push's progress."""
+    now = timezone.now()
+    context: dict[str, Any] = {"run": run, "error_rows": record_errors(run) if run.errors else []}
+    if run.started_at:
+        context["elapsed"] = duration(((run.finished_at or now) - run.started_at).total_seconds())
+    if run.status == RunStatus.QUEUED:
+        busy = list(SyncRun.objects.filter(connection__organization_id=run.connection.organization_id,
+                                           status=RunStatus.RUNNING).exclude(pk=run.pk)
+                    .select_related("connection").order_by("started_at")[:5])
+        context["busy_with"] = [f"{r.connection.name} ({r.get_kind_display().lower()})" for r in busy]
+        context["no_worker"] = not busy and now - run.created_at > NO_WORKER_AFTER
+    if run.kind == RunKind.PUSH and not run.is_finished:
+        done = sum(run.totals().get(k, 0) for k in ("pushed", "unchanged", "failed", "conflicts"))
+        waiting = OutboxEntry.objects.filter(connection_id=run.connection_id, status=OutboxStatus.PENDING).count()
+        context["push"] = {"done": done, "waiting": waiting,
+                           "percent": int(100 * done / (done + waiting)) if done + waiting else None}
+    return context
+
+
 @member_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "integrations/run_detail.html", {"run": run_of(request, pk)})
+    return render(request, "integrations/run_detail.html", run_context(run_of(request, pk)))
 
 
 @member_required
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The HTMX-polled piece of the run page; it stops polling itself once the run is finished."""
-    return render(request, "integrations/_run_progress.html", {"run": run_of(request, pk)})
+    return render(request, "integrations/_run_progress.html", run_context(run_of(request, pk)))
 
 
 @member_required

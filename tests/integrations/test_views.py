@@ -110,3 +110,39 @@ def test_the_webhook_log_lists_deliveries(admin_client, fake_connection):
     WebhookDelivery.objects.create(connection=fake_connection, dedupe_key="k", body='{"type": "unit.updated"}')
     page = admin_client.get(reverse("integrations:webhook_log", args=[fake_connection.pk])).content.decode()
     assert "unit.updated" in page
+
+
+def test_a_record_error_links_the_portal_record_it_concerns(admin_client, fake_connection, fake_sandbox):
+    fake_sandbox.seed(2)
+    run_pull(fake_connection.pk, full=True)
+    ref = ExternalRef.objects.get(stream="units", vendor_id="1")
+    fake_sandbox.mutate("units", "1", {"rent": "a lot"})
+    run = run_pull(fake_connection.pk)
+    assert run.status == "partial"
+    page = admin_client.get(reverse("integrations:run", args=[run.pk])).content.decode()
+    assert "rent &#x27;a lot&#x27; is not a number" in page
+    assert f'href="{reverse("homes:detail", args=[ref.object_id])}">Home #{ref.object_id}</a>' in page
+    assert "finished in" in page and "0 minutes" not in page
+
+
+def test_a_queued_run_says_what_the_worker_is_busy_with(admin_client, org, fake_connection, fake_plugin):
+    other = Connection.objects.create(organization=org, vendor="fakevendor", name="Other vendor",
+                                      base_url="http://127.0.0.1:1")
+    SyncRun.objects.create(connection=other, kind="push", status="running", started_at="2030-01-01T00:00:00Z")
+    queued = SyncRun.objects.create(connection=fake_connection, kind="pull", status="queued")
+    live = admin_client.get(reverse("integrations:run_progress", args=[queued.pk])).content.decode()
+    assert "Waiting for a worker: it is busy with Other vendor (push)" in live and 'hx-trigger="every 1s"' in live
+
+
+def test_a_running_push_shows_how_many_changes_are_done_and_waiting(admin_client, org, fake_connection):
+    from integrations.models import OutboxEntry
+    from portal.locations import services as locations
+
+    for n in range(2):
+        locations.create_location(org, kind="property", name=f"Tower {n}", address_line1=f"{n} Main St",
+                                  city="Dayton", state="OH", postal_code="45402")
+    assert OutboxEntry.objects.filter(connection=fake_connection, status="pending").count() == 2
+    run = SyncRun.objects.create(connection=fake_connection, kind="push", status="running",
+                                 started_at="2030-01-01T00:00:00Z", counts={"properties": {"pushed": 3}})
+    live = admin_client.get(reverse("integrations:run_progress", args=[run.pk])).content.decode()
+    assert "Pushing changes: 3 done, 2 waiting" in live and 'value="60"' in live
