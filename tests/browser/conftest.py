@@ -116,8 +116,11 @@ def signed_in(context, page, staff, live_server):
     return page
 
 
-def shot(page, name: str) -> Path:
-    """Save what the page shows (the 1280×800 viewport, to keep the PNGs small) as docs/screenshots/<name>.png."""
+def shot(page, name: str) -> Path | None:
+    """Save what the page shows (the 1280×800 viewport, to keep the PNGs small) as docs/screenshots/<name>.png,
+    only when LINTEL_SCREENSHOTS=1: the README's pictures are refreshed on purpose, not rewritten by every run."""
+    if os.environ.get("LINTEL_SCREENSHOTS") != "1":
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
