@@ -21,6 +21,7 @@ from integrations.buildium.values import timestamp as parse_timestamp
 SIGNATURE_HEADER = "buildium-webhook-signature"
 TIMESTAMP_HEADER = "buildium-webhook-timestamp"
 TOLERANCE_SECONDS = 300
+OPERATIONS = ("Created", "Updated", "Deleted")
 # Entity of the event name -> (pull stream, the id field of the event body).
 ENTITIES: dict[str, tuple[str, str]] = {
     "Rental": ("properties", "PropertyId"),
@@ -78,6 +79,8 @@ def _event(payload: Any) -> WebhookEvent | None:
     entity, _, _ = name.partition(".")
     if entity not in ENTITIES:
         return None  # events for records the portal does not keep (bills, tasks, ...)
+    if name not in {f"{entity}.{op}" for op in OPERATIONS} and not name.startswith(f"{entity}.MoveOut."):
+        return None  # Rental.MeterReading.* and the like: a sub-record the portal does not keep, not the entity
     stream, id_field = ENTITIES[entity]
     entity_id = payload.get(id_field)
     if isinstance(entity_id, bool) or not isinstance(entity_id, int):

@@ -234,14 +234,17 @@ def test_a_late_update_after_a_delete_leaves_the_record_missing(client, connecti
     assert Home.objects.filter(pk=unit.object_id).exists()  # marked, never deleted
 
 
-def test_events_for_records_the_portal_does_not_keep_are_accepted_and_change_nothing(client, connection, synced):
-    before = Home.history.count() + Location.history.count()
-    response = deliver(client, connection, event("Rental.MeterReading.Created", "2026-06-01T12:00:00Z",
+def test_an_event_about_a_sub_record_the_portal_does_not_keep_changes_and_fetches_nothing(client, connection,
+                                                                                         synced):
+    """Rental.MeterReading.* names a property but is about its meter readings: not a change of the property."""
+    calls = synced.control("GET", "stats").json()["requests"]
+    response = deliver(client, connection, event("Rental.MeterReading.Deleted", "2026-06-01T12:00:00Z",
                                                  PropertyId=1, ReadingDate="2026-06-01", MeterType="Water"))
     assert response.status_code in (200, 202)
     if response.status_code == 202:
         process(response.json()["delivery"])
-    assert Home.history.count() + Location.history.count() == before
+    assert ref(connection, "properties", 1).missing_at_vendor_since is None
+    assert synced.control("GET", "stats").json()["requests"] == calls  # the property was not re-fetched
 
 
 def test_the_sandbox_signs_its_own_deliveries_and_the_portal_accepts_them(live_server, connection, synced):

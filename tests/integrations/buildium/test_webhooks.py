@@ -91,6 +91,8 @@ def test_events_are_thin_upserts_or_deletes_of_the_right_stream_with_a_stable_de
                 "TenantId": 3,
             },
             {"EventName": "Bill.Created", "EventDateTime": "2026-05-10T15:12:50Z", "BillId": 1},
+            {"EventName": "Rental.MeterReading.Deleted", "EventDateTime": "2026-05-10T15:12:51Z", "PropertyId": 4,
+             "ReadingDate": "2026-05-01", "MeterType": "Water"},
             {"EventName": "Rental.Updated", "PropertyId": "not-an-id"},
         ]
     ).encode()
