@@ -96,3 +96,99 @@ def test_the_portal_form_never_renders_stored_credentials(client, secret_connect
     assert SECRET not in page.content.decode()
     detail = client.get(f"/integrations/{secret_connection.pk}/")
     assert SECRET not in detail.content.decode() and "api_key" in detail.content.decode()
+
+
+# --- the real vendors: a working sync, a refused one and a webhook, then every place a secret could leak ----------
+VENDOR_SECRET = "v3ndor-cl1ent-s3cret"
+WRONG_SECRET = "wr0ng-guess-s3cret"
+WEBHOOK_SECRET = "wh-s1gning-s3cret"
+
+
+def _buildium(org, serve_sandbox):
+    from integrations.buildium.sandbox import BuildiumSandbox
+
+    app = BuildiumSandbox(rate_limit=False)
+    app.client_secret = VENDOR_SECRET
+    app.seed(5)
+    url = serve_sandbox({"/buildium": app}).url_for("/buildium")
+    return app, url, {"client_id": app.client_id, "client_secret": VENDOR_SECRET, "webhook_secret": WEBHOOK_SECRET}
+
+
+def _builderbacked(org, serve_sandbox):
+    import httpx
+
+    from integrations.builderbacked.sandbox import BuilderBackedSandbox
+
+    app = BuilderBackedSandbox(rate_limit=False)
+    url = serve_sandbox({"/builderbacked": app}).url_for("/builderbacked")
+    httpx.post(f"{url}/__sandbox__/clients", json={"client_id": "lintel-leak-test", "client_secret": VENDOR_SECRET},
+               timeout=10).raise_for_status()
+    return app, url, {"client_id": "lintel-leak-test", "client_secret": VENDOR_SECRET}
+
+
+def _exercise(vendor, org, connection, client):
+    """A working sync (and, for Buildium, a signed webhook; for Builder Backed, a push with its token)."""
+    from integrations.push import run_drain
+
+    run = run_pull(connection.pk, full=True)
+    assert run.status == "succeeded", (run.message, run.errors)
+    if vendor == "buildium":
+        from integrations.buildium import webhooks
+
+        body = b'{"EventName":"RentalUnit.Updated","EventDateTime":"2026-06-01T12:00:00Z","AccountId":1,"UnitId":1}'
+        answer = client.post(f"/integrations/webhooks/buildium/{connection.pk}/", data=body,
+                             content_type="application/json", headers=webhooks.sign(WEBHOOK_SECRET, body))
+        assert answer.status_code == 202
+    else:
+        from portal.locations import services as locations
+        from portal.locations.models import Kind, Location
+
+        region = Location.objects.get(organization=org, kind=Kind.REGION, name="Cincinnati")
+        locations.create_location(org, kind=Kind.DIVISION, name="Leak Division", parent=region)
+        drained = run_drain(connection.pk)
+        assert drained.status == "succeeded", drained.errors
+
+
+@pytest.mark.parametrize("vendor", ["buildium", "builderbacked"])
+def test_a_real_vendors_secrets_and_tokens_never_reach_logs_runs_admin_api_or_dumpdata(
+        vendor, org, serve_sandbox, client, admin_client, caplog):
+    app, url, credentials = {"buildium": _buildium, "builderbacked": _builderbacked}[vendor](org, serve_sandbox)
+    good = Connection(organization=org, vendor=vendor, name="Good", base_url=url,
+                      config={"rate_limit": {"enabled": False}, "options": {"operating_bank_account_id": 1}})
+    good.set_credentials(credentials)
+    good.save()
+    bad = Connection(organization=org, vendor=vendor, name="Refused", base_url=url,
+                     config={"rate_limit": {"enabled": False}})
+    bad.set_credentials({**credentials, "client_secret": WRONG_SECRET})
+    bad.save()
+    with caplog.at_level(logging.DEBUG):
+        _exercise(vendor, org, good, client)
+        refused = run_pull(bad.pk, full=True)
+    assert refused.status == "failed" and refused.message
+    secrets = [VENDOR_SECRET, WRONG_SECRET] + ([WEBHOOK_SECRET] if vendor == "buildium" else [])
+    secrets += list(getattr(app, "tokens", {}))  # Builder Backed's access tokens are credentials too
+    assert len(secrets) >= 3
+
+    key = issue_key(org, name="leak", scope="write")
+    auth = {"Authorization": f"Bearer {key.plaintext}"}
+    out = io.StringIO()
+    call_command("dumpdata", "integrations", stdout=out)
+    places = {
+        "logs": caplog.text,
+        "runs": repr([(r.message, r.errors, r.counts) for r in run_models()]),
+        "dumpdata": out.getvalue(),
+        "admin": "".join(admin_client.get(p).content.decode() for p in (
+            f"/admin/integrations/connection/{good.pk}/change/", "/admin/integrations/connection/",
+            "/admin/integrations/syncrun/", "/admin/integrations/webhookdelivery/")),
+        "api": "".join(client.get(p, headers=auth).content.decode() for p in (
+            "/api/v1/connections/", f"/api/v1/connections/{good.pk}/", "/api/v1/sync-runs/")),
+    }
+    assert caplog.records and "client_secret" in places["api"] + places["admin"]  # the key's name shows
+    leaks = {(where, s) for where, text in places.items() for s in secrets if s in text}
+    assert not leaks
+
+
+def run_models():
+    from integrations.models import SyncRun
+
+    return SyncRun.objects.all()
