@@ -20,6 +20,7 @@ from integrations.context import SyncContext, lookback, opened
 from integrations.contract import PullStream
 from integrations.errors import AuthError, RateLimited, VendorError
 from integrations.models import Connection, ExternalRef, SyncRun, SyncState
+from integrations.models_runs import RunKind, RunStatus
 from integrations.upsert.page import PageResult, upsert_records
 from portal.core.actor import acting_as
 
@@ -57,10 +58,13 @@ def run_pull(connection_id: int, full: bool = False, run_id: int | None = None) 
     except locking.Busy as exc:
         return runs.skip(run, str(exc))
     try:
+        interrupted = _close_interrupted(connection, run)
         with opened(connection) as ctx:
             streams = ordered_streams(ctx.plugin, connection)
             failures: list[str] = []
             for index, stream in enumerate(streams):
+                if full and _done_by(interrupted, connection, stream):
+                    continue
                 try:
                     pull_stream(ctx, run, stream, full, holder, (index, len(streams)))
                 except RateLimited:
@@ -86,6 +90,29 @@ def run_pull(connection_id: int, full: bool = False, run_id: int | None = None) 
     finally:
         locking.release(connection.pk, holder)
     return runs.finish(run)
+
+
+def _close_interrupted(connection: Connection, run: SyncRun) -> SyncRun | None:
+    """Pull runs of this connection still "running" while this one holds the lock were interrupted (the process
+    running them died: SIGKILL, out of memory, a lost machine). Each is closed as failed, naming this run; the
+    latest full one is returned, so a redelivered full pull does not fetch again the streams it completed."""
+    orphans = list(SyncRun.objects.filter(connection=connection, kind=RunKind.PULL, status=RunStatus.RUNNING)
+                   .exclude(pk=run.pk).order_by("pk"))
+    for orphan in orphans:
+        SyncRun.objects.filter(pk=orphan.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(),
+            message=f"Interrupted: the process running it stopped. Run {run.pk} resumed where it left off.")
+    full = [o for o in orphans if o.full and o.started_at]
+    return full[-1] if full else None
+
+
+def _done_by(interrupted: SyncRun | None, connection: Connection, stream: PullStream) -> bool:
+    """Whether the interrupted full run completed this stream's full pass (none of it is left to resume)."""
+    if interrupted is None:
+        return False
+    state = SyncState.objects.filter(connection=connection, stream=stream.name).first()
+    return bool(state and not (state.cursor or {}).get("pass") and state.last_full_pass_at
+                and state.last_full_pass_at >= interrupted.started_at)
 
 
 def is_incremental(stream: PullStream, options: dict[str, Any]) -> bool:
