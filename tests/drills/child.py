@@ -36,9 +36,11 @@ def publish(task: str, *args: str) -> dict:
 
 
 def checksum(connection_id: str) -> dict:
-    """Every unit this connection pulled, as [vendor id, fields…, property's vendor id], sorted."""
-    from integrations.models import ExternalRef
+    """Every record this connection pulled, sorted: units as [vendor id, fields…, property's vendor id] ("rows"),
+    properties as [vendor id, fields…] ("properties")."""
+    from integrations.models import Connection, ExternalRef
     from portal.homes.models import Home
+    from portal.locations.models import Location
 
     refs = dict(ExternalRef.objects.filter(connection_id=int(connection_id), stream="units")
                 .values_list("object_id", "vendor_id"))
@@ -49,7 +51,14 @@ def checksum(connection_id: str) -> dict:
          h.city, h.state, h.postal_code, h.bedrooms, places.get(h.location_id)]
         for h in Home.objects.filter(pk__in=refs)
     )
-    return {"rows": rows}
+    properties = sorted([places[loc.pk], loc.name, loc.address_line1, loc.city, loc.state, loc.postal_code]
+                        for loc in Location.objects.filter(pk__in=places))
+    org = Connection.objects.get(pk=int(connection_id)).organization_id
+    created = Home.history.filter(organization_id=org, history_type="+").count() + \
+        Location.history.filter(organization_id=org, history_type="+").count()
+    return {"rows": rows, "properties": properties, "created": created,
+            "in_org": Home.objects.filter(organization_id=org).count() +
+            Location.objects.filter(organization_id=org).count()}
 
 
 def wait_run(connection_id: str, kind: str, timeout: str = "60") -> dict:
