@@ -140,6 +140,23 @@ OwnedFields = Mapping[str, list[str]]  # {"vendor": [...], "portal": [...], "sha
 
 
 @dataclass(frozen=True)
+class Match:
+    """How a pull adopts a portal record made without the vendor (a region staff typed in before connecting).
+
+    A pulled record that has no ref yet is matched on a natural key: ``fields`` of the stream's model (e.g.
+    ``("kind", "name")``), compared with the mapped record's values of the same fields (or what ``key(mapped)``
+    returns, in the same order; None: this record adopts nothing). Fields in ``ignore_case`` compare
+    case-insensitively. Only this organization's records that have no ref of this connection and stream are
+    candidates; the engine looks them up for the whole page in one query. Exactly one candidate: it is adopted
+    (linked and updated like any pulled update). None: the record is created. Two or more, or one candidate wanted
+    by two records of the page: the record fails with the reason and the rest of the page lands."""
+
+    fields: tuple[str, ...]
+    ignore_case: tuple[str, ...] = ()
+    key: Callable[[Mapped], tuple[Any, ...] | None] | None = None
+
+
+@dataclass(frozen=True)
 class PullStream:
     name: str  # unique within the plug-in, e.g. "units"
     model: str  # "homes.Home"
@@ -153,6 +170,7 @@ class PullStream:
     # False: the vendor has no "changed since" filter; every pass is a full pass. A callable decides per connection
     # from its options (defaults merged), for a filter that exists only when configured.
     incremental: bool | Callable[[Mapping[str, Any]], bool] = True
+    match: Match | None = None  # adopt an unlinked portal record of the same natural key instead of adding one
     direction: ClassVar[Literal["pull"]] = "pull"
 
 

@@ -30,6 +30,7 @@ from integrations.builderbacked import mapping, validation
 from integrations.builderbacked.client import BuilderBackedClient
 from integrations.builderbacked.mapping import LEVELS, Node, Refusal
 from integrations.builderbacked.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, BuilderBackedSandbox
+from integrations.contract import Match
 from integrations.models import ExternalRef
 from portal.accounts.scoping import Tenant, scoped
 from portal.locations.models import Kind, Location
@@ -267,7 +268,8 @@ class BuilderBackedPlugin(Plugin):
             PullStream(name="regions", model="locations.Location", fetch_page=fetch_regions,
                        map_record=lambda raw: Mapped(fields=mapping.region_fields(raw)),  # type: ignore[arg-type]
                        vendor_id=mapping.region_vendor_id, incremental=False,  # type: ignore[arg-type]
-                       owned_fields={"vendor": ["name", "display_name", "abbreviation", "is_active"]}),
+                       owned_fields={"vendor": ["name", "display_name", "abbreviation", "is_active"]},
+                       match=Match(fields=("kind", "name"), ignore_case=("name",))),  # adopt a region made by hand
             location_stream(Kind.DIVISION, 10),
             location_stream(Kind.MASTER_COMMUNITY, 20),
             location_stream(Kind.NEIGHBORHOOD, 30),

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from integrations.contract import PORTAL_REF_PREFIX, Mapped, PullStream, Ref, RemoteFile
 from integrations.errors import MappingError
@@ -43,17 +44,22 @@ class Item:
     conflicts: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, ours, theirs)
     links_incomplete: bool = False  # some linked records are not synced yet: retried on the next pass
     files: dict[str, RemoteFile] = field(default_factory=dict)  # file fields to fetch before writing
+    adopt: int | None = None  # pk of the unlinked portal record this record adopts (PullStream.match)
 
     @property
     def refreshes_ref(self) -> bool:
         """The mapped record differs from what was last seen, so its ref, links and conflicts need writing."""
-        return self.status in ("create", "update") or (self.status == "unchanged" and self.ref is not None
-                                                      and self.ref.last_seen_hash != self.hash)
+        return self.status in ("create", "update") or (self.status == "unchanged" and (
+            self.adopt is not None or (self.ref is not None and self.ref.last_seen_hash != self.hash)))
 
 
 def file_version_key(name: str) -> str:
     """Where a pulled file's version is kept among the ref's synced values (so an unchanged file is not fetched)."""
     return f"{name}@version"
+
+
+def _fold(key: tuple[Any, ...], folded: list[bool]) -> tuple[Any, ...]:
+    return tuple(str(v).lower() if fold and v is not None else v for v, fold in zip(key, folded, strict=True))
 
 
 def map_records(stream: PullStream, records: list[dict[str, Any]]) -> list[Item]:
@@ -112,10 +118,12 @@ class Preparer:
             return items
         targets = self._resolve_refs(todo)
         existing = self._existing([i.ref.object_id for i in todo if i.ref is not None])
+        existing.update(self._adopt([i for i in todo if i.ref is None]))
         chain = self._chain(targets.values(), existing.values())
         open_conflicts = self._open_conflicts([i.ref for i in todo if i.ref is not None])
         for item in todo:
-            self._prepare(item, targets, existing, chain, open_conflicts)
+            if item.status != "failed":  # an ambiguous match fails before it is prepared
+                self._prepare(item, targets, existing, chain, open_conflicts)
         return items
 
     # --- lookups (one query each) ---------------------------------------------------------------------------
@@ -173,6 +181,61 @@ class Preparer:
             rows = rows.select_related(*self.adapter.parents)
         return {obj.pk: obj for obj in rows}
 
+    def _adopt(self, items: list[Item]) -> dict[int, Any]:
+        """``PullStream.match``: the unlinked portal records the page's new records adopt (one query a page).
+        Sets ``item.adopt``; a record with several candidates, or whose candidate another record of the page also
+        wants, fails with the reason. Returns the adopted records by pk."""
+        match = self.stream.match
+        if match is None or not items:
+            return {}
+        folded = [name in match.ignore_case for name in match.fields]
+        wanted: dict[tuple[Any, ...], list[Item]] = {}
+        for item in items:
+            assert item.mapped is not None
+            try:
+                key = match.key(item.mapped) if match.key else tuple(item.mapped.fields[n] for n in match.fields)
+            except KeyError:
+                key = None  # the record does not carry the key: nothing to adopt
+            if key is not None:
+                wanted.setdefault(_fold(key, folded), []).append(item)
+        if not wanted:
+            return {}
+        rows = self.model._default_manager.filter(organization_id=self.connection.organization_id).exclude(
+            pk__in=ExternalRef.objects.filter(connection=self.connection, stream=self.stream.name,
+                                              content_type=self.ct).values("object_id"))
+        lookups = {}
+        for index, name in enumerate(match.fields):  # a superset of the keys; exact keys are compared below
+            values = {key[index] for key in wanted}
+            if folded[index]:
+                rows = rows.alias(**{f"_match_{index}": Lower(name)})
+                lookups[f"_match_{index}__in"] = values
+            else:
+                lookups[f"{name}__in"] = values
+        rows = rows.filter(**lookups)
+        if self.adapter.parents:
+            rows = rows.select_related(*self.adapter.parents)
+        candidates: dict[tuple[Any, ...], list[Any]] = {}
+        for obj in rows.order_by("pk"):
+            key = _fold(tuple(getattr(obj, name) for name in match.fields), folded)
+            if key in wanted:
+                candidates.setdefault(key, []).append(obj)
+        adopted: dict[int, Any] = {}
+        label = self.model._meta.verbose_name
+        for key, found in candidates.items():
+            claimants = wanted[key]
+            if len(found) == 1 and len(claimants) == 1:
+                claimants[0].adopt = found[0].pk
+                adopted[found[0].pk] = found[0]
+                continue
+            ids = ", ".join(str(obj.pk) for obj in found[:5])
+            for item in claimants:
+                item.status = "failed"
+                item.reason = (f"matches {len(found)} unlinked {label}s of this organization (ids {ids}): link "
+                               "one by hand or tell them apart" if len(found) > 1 else
+                               f"{len(claimants)} records of this page match the same unlinked {label} "
+                               f"(id {ids}): none adopted")
+        return adopted
+
     def _chain(self, targets: Any, existing: Any) -> ChainIndex:
         ids: set[int] = set()
         for obj in [*targets, *existing]:
@@ -189,9 +252,9 @@ class Preparer:
     # --- one record -----------------------------------------------------------------------------------------
     def _prepare(self, item: Item, targets: dict, existing: dict, chain: ChainIndex, open_conflicts: dict) -> None:
         assert item.mapped is not None
-        creating = item.ref is None or item.ref.object_id not in existing
-        instance = self.model(organization_id=self.connection.organization_id) if creating else existing[
-            item.ref.object_id]
+        pk = item.ref.object_id if item.ref is not None else item.adopt
+        creating = pk not in existing
+        instance = self.model(organization_id=self.connection.organization_id) if creating else existing[pk]
         item.instance = instance
         try:
             fields = self.adapter.normalize(dict(item.mapped.fields))
