@@ -54,6 +54,11 @@ def _orderings(view: Any, model: type[Model] | None = None) -> tuple[str, ...]:
     return tuple(variant for field in names if _sortable(model, field) for variant in (field, f"-{field}"))
 
 
+def sortable_fields(view: Any, model: type[Model]) -> tuple[str, ...]:
+    """The fields a view's list may be ordered by (what a page of ``.values()`` rows needs for its cursors)."""
+    return tuple(name for name in _orderings(view, model) if not name.startswith("-"))
+
+
 class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
@@ -138,7 +143,7 @@ class KeysetPagination(BasePagination):
     def _encode(self, row: Any, backwards: bool) -> str:
         values = []
         for name, _ in self.fields:
-            value = getattr(row, name)
+            value = row[name] if isinstance(row, dict) else getattr(row, name)  # a .values() row, or an instance
             values.append(value.isoformat() if hasattr(value, "isoformat") else str(value))
         names = [("-" if desc else "") + f for f, desc in self.fields]
         payload = json.dumps({"o": names, "v": values, "b": backwards}, separators=(",", ":"))

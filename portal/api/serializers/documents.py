@@ -39,9 +39,19 @@ class DocumentSerializer(Output):
 
     @extend_schema_field({"type": ["string", "null"], "format": "uri"})
     def get_download_url(self, doc: Document) -> str | None:
-        if not doc.file:
-            return None
-        return reverse("api:document-download", kwargs={"pk": doc.pk}, request=self.context.get("request"))
+        return self._download_url(doc.pk) if doc.file else None
+
+    def _download_url(self, pk: int) -> str:
+        return reverse("api:document-download", kwargs={"pk": pk}, request=self.context.get("request"))
+
+    # A list page's rows (serializers/rows.py): the same values from the row's columns.
+    row_columns = {"has_file": ("file",), "download_url": ("id", "file")}
+
+    def row_has_file(self, row: dict[str, Any]) -> bool:
+        return bool(row["file"])  # a FieldFile is true when it has a name
+
+    def row_download_url(self, row: dict[str, Any]) -> str | None:
+        return self._download_url(row["id"]) if row["file"] else None
 
 
 @extend_schema_serializer(examples=[

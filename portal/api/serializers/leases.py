@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from portal.api.serializers.base import Output, ScopedPrimaryKeyRelatedField, StrictInput, StrictMixin
 from portal.homes.models import Home, Person
-from portal.leases.models import Lease, LeaseStatus
+from portal.leases.models import TRANSITIONS, Lease, LeaseStatus, LeaseTenant
 from portal.leases.services import LEASE_FIELDS
 
 EDITABLE = ["external_id", "lease_type", "start_date", "end_date", "rent", "deposit", "due_day"]
@@ -35,6 +37,22 @@ class LeaseSerializer(Output):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=LeaseStatus.choices)))
     def get_allowed_transitions(self, lease: Lease) -> list[str]:
         return list(lease.allowed_transitions())
+
+    # A list page's rows (serializers/rows.py): tenants in one query per page (as the view's prefetch would).
+    row_columns = {"tenants": ("id",), "allowed_transitions": ("status",)}
+
+    def prepare_rows(self, rows: list[dict[str, Any]]) -> None:
+        tenants: dict[int, list[tuple[bool, int, int]]] = {}
+        links = LeaseTenant.objects.filter(lease_id__in=[row["id"] for row in rows])
+        for lease_id, pk, person_id, role in links.values_list("lease_id", "pk", "person_id", "role"):
+            tenants.setdefault(lease_id, []).append((role != "primary", pk, person_id))
+        self._row_tenants = {lease: [person for *_, person in sorted(found)] for lease, found in tenants.items()}
+
+    def row_tenants(self, row: dict[str, Any]) -> list[int]:
+        return self._row_tenants.get(row["id"], [])
+
+    def row_allowed_transitions(self, row: dict[str, Any]) -> list[str]:
+        return list(TRANSITIONS.get(row["status"], ()))
 
 
 class _Tenants(StrictInput):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponseBase
 from rest_framework import exceptions, status, viewsets
+from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -14,6 +15,9 @@ from rest_framework.serializers import BaseSerializer
 from portal.accounts.scoping import Tenant, scoped
 from portal.api import idempotency
 from portal.api.authentication import actor_for
+from portal.api.filters import FilterBackend
+from portal.api.pagination import sortable_fields
+from portal.api.serializers.rows import plan_for
 from portal.api.tenancy import tenant_of
 from portal.api.throttling import HEADERS_ATTR
 from portal.core.actor import reset_actor, set_actor
@@ -78,6 +82,7 @@ class ServiceViewSet(ApiViewMixin, viewsets.GenericViewSet):
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     lookup_value_regex = "[0-9]+"
+    filter_backends = [FilterBackend, SearchFilter]  # the settings' backends, django-filter's skipped when unused
 
     @property
     def tenant(self) -> Tenant:
@@ -114,8 +119,15 @@ class ServiceViewSet(ApiViewMixin, viewsets.GenericViewSet):
 class Listing:
     def list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        plan = plan_for(self.get_serializer_class()) if self.paginator is not None else None
+        if plan is None:
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # The same page read as .values() rows and rendered by the serializer's compiled plan: no model
+        # instances, no per-field DRF calls, the same JSON (serializers/rows.py).
+        columns = dict.fromkeys((*plan.columns, *sortable_fields(self, queryset.model)))  # the cursor's values too
+        rows = self.paginate_queryset(queryset.prefetch_related(None).values(*columns))
+        return self.get_paginated_response(plan.render(rows, self.get_serializer()))
 
     def retrieve(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
