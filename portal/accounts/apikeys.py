@@ -13,6 +13,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import APIKey, APIKeyScope, Organization
@@ -24,6 +26,8 @@ SECRET_BYTES = 32
 # tell a live key from a forgotten one.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 _DUMMY_HASH = hashlib.sha256(b"lintel-no-such-key").hexdigest()
+# The API keeps a verified key in the cache for a few seconds (portal/api/authentication.py); revoking drops it.
+VERIFIED_CACHE_KEY = "api-key-verified:{prefix}"
 
 
 class KeyRefused(Exception):
@@ -110,4 +114,7 @@ def revoke_key(key: APIKey) -> APIKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         APIKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=key.revoked_at)
+    cached = VERIFIED_CACHE_KEY.format(prefix=key.prefix)
+    cache.delete(cached)
+    transaction.on_commit(lambda: cache.delete(cached))  # again, in case a request cached it before the commit
     return key

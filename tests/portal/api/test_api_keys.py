@@ -6,7 +6,10 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.accounts import apikeys
@@ -59,13 +62,59 @@ def test_a_revoked_key_answers_401_and_says_so(api, write_key):
     assert "revoked" in error_of(response)["message"]
 
 
-def test_an_expired_key_answers_401_and_says_so(org):
+def test_an_expired_key_answers_401_and_says_so(org, monkeypatch):
     issued = apikeys.issue_key(org, name="Short", expires_at=timezone.now() + dt.timedelta(hours=1))
-    assert client_with(issued).get("/api/v1/homes/").status_code == 200
-    APIKey.objects.filter(pk=issued.key.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client_with(issued).get("/api/v1/homes/").status_code == 200  # verified, and cached
+    later = timezone.now() + dt.timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # the hour passes: the cached key expires with it
     response = client_with(issued).get("/api/v1/homes/")
     assert response.status_code == 401
     assert "expired" in error_of(response)["message"]
+
+
+def test_a_verified_key_is_served_from_the_cache_for_a_few_seconds(write_key, portfolio):
+    api = client_with(write_key)
+    assert api.get("/api/v1/homes/").status_code == 200
+    with CaptureQueriesContext(connection) as cached:
+        assert api.get("/api/v1/homes/").status_code == 200
+    assert not [q for q in cached.captured_queries if APIKey._meta.db_table in q["sql"]]
+    assert cache.get(apikeys.VERIFIED_CACHE_KEY.format(prefix=write_key.key.prefix)).pk == write_key.key.pk
+    # A wrong secret under a cached key's prefix is still refused (refusals never come from the cache).
+    wrong = write_key.plaintext[:-1] + ("0" if write_key.plaintext[-1] != "0" else "1")
+    assert client_with(None).get("/api/v1/homes/", HTTP_AUTHORIZATION=f"Bearer {wrong}").status_code == 401
+
+
+def test_a_cached_key_revoked_or_changed_by_an_admin_takes_effect_on_the_next_request(org, write_key):
+    api = client_with(write_key)
+    assert api.post("/api/v1/people/", {"first_name": "A", "last_name": "B"}, format="json").status_code == 201
+    key = APIKey.objects.get(pk=write_key.key.pk)
+    key.scope = APIKeyScope.READ  # the Django admin saves the row: the cached copy is dropped
+    key.save()
+    refused = api.post("/api/v1/people/", {"first_name": "C", "last_name": "D"}, format="json")
+    assert refused.status_code == 403 and "read-only" in error_of(refused)["message"]
+    key.expires_at = timezone.now() - dt.timedelta(seconds=1)
+    key.save()
+    assert api.get("/api/v1/people/").status_code == 401
+    key.expires_at = None
+    key.save()
+    assert api.get("/api/v1/people/").status_code == 200
+    key.delete()
+    assert api.get("/api/v1/people/").status_code == 401
+
+
+def test_a_key_revoked_inside_a_transaction_is_refused_once_it_commits(api, write_key,
+                                                                         django_capture_on_commit_callbacks):
+    assert api.get("/api/v1/homes/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        apikeys.revoke_key(write_key.key)
+    # A request between the revoke and its commit still sees the row unrevoked, and may cache it again...
+    APIKey.objects.filter(pk=write_key.key.pk).update(revoked_at=None)
+    assert api.get("/api/v1/homes/").status_code == 200
+    APIKey.objects.filter(pk=write_key.key.pk).update(revoked_at=timezone.now())
+    for callback in callbacks:  # ...the commit drops it again
+        callback()
+    response = api.get("/api/v1/homes/")
+    assert response.status_code == 401 and "revoked" in error_of(response)["message"]
 
 
 def test_last_use_is_recorded_but_written_at_most_once_a_minute(write_key):
