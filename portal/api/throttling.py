@@ -1,8 +1,9 @@
 """Rate limits per API key (or per signed-in user, or per address for anonymous calls).
 
-A fixed window counted with the cache's atomic ``incr`` (Redis in production): one round trip per request,
-shared by every web process. The rate is read from settings.API_THROTTLE_RATE at use (default 600/minute),
-so tests and deployments can change it without a restart of anything but the setting.
+A fixed window counted in the cache, shared by every web process: on Redis (production) one round trip per
+request (``SET NX EX`` then ``INCR`` in one MULTI/EXEC), elsewhere the cache's ``add`` and atomic ``incr``.
+The rate is read from settings.API_THROTTLE_RATE at use (default 600/minute), so tests and deployments can
+change it without a restart of anything but the setting.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
@@ -57,6 +59,25 @@ def identity(request: Request) -> str:
     return f"addr:{forwarded}"
 
 
+def count_request(key: str, timeout: int) -> int:
+    """This request's number in the window ``key`` (which lives ``timeout`` seconds from its first request)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]  # ``cache`` is a proxy: the backend itself tells which it is
+    if isinstance(backend, RedisCache):
+        # One round trip: create the window at 0 with its expiry if it is new, count this request.
+        name = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(name, write=True).pipeline(transaction=True)
+        pipe.set(name, 0, ex=timeout, nx=True)
+        pipe.incr(name)
+        return int(pipe.execute()[1])
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
 class OrganizationRateThrottle(BaseThrottle):
     """Counts the request in its caller's window; refuses once the window's budget is spent."""
 
@@ -64,15 +85,7 @@ class OrganizationRateThrottle(BaseThrottle):
         limit, period = parse_rate(getattr(settings, "API_THROTTLE_RATE", "600/minute"))
         now = time.time()
         window = int(now // period)
-        key = f"api-rate:{identity(request)}:{period}:{window}"
-        if cache.add(key, 1, timeout=period + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=period + 1)
-                count = 1
+        count = count_request(f"api-rate:{identity(request)}:{period}:{window}", period + 1)
         reset_after = max(1, math.ceil((window + 1) * period - now))
         self.state = RateState(limit=limit, remaining=max(0, limit - count), reset_after=reset_after)
         setattr(request, HEADERS_ATTR, self.state)
