@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from integrations import engine, health, tasks
 from integrations.forms import ConnectionForm
 from integrations.models import Conflict, Connection, ExternalRef, OutboxEntry, OutboxStatus, SyncRun, SyncState
-from integrations.models_runs import RunKind, RunStatus
+from integrations.models_runs import DeliveryStatus, RunKind, RunStatus, WebhookDelivery
 from integrations.registry import UnknownVendor, VendorUnavailable, available, get_plugin
 from portal.web.paging import paginate
 from portal.web.permissions import member_required, write_required
@@ -42,7 +42,9 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def with_last_run(qs: Any) -> Any:
-    latest = SyncRun.objects.filter(connection=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+    """The last sync of each connection: a pull, push or confirmation (one webhook delivery is no sync)."""
+    latest = (SyncRun.objects.filter(connection=OuterRef("pk")).exclude(kind=RunKind.WEBHOOK)
+              .order_by("-created_at", "-id").values("pk")[:1])
     return qs.annotate(last_run_id=Subquery(latest))
 
 
@@ -106,9 +108,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     connection = connection_of(request, pk)
-    runs = connection.runs.order_by("-created_at")[:10]
+    # Webhook runs (one per delivery, hundreds after a push) would hide the syncs: they are summed up instead.
+    runs = connection.runs.exclude(kind=RunKind.WEBHOOK).order_by("-created_at", "-id")[:10]
+    since = timezone.now() - dt.timedelta(hours=24)
     context = {
         "connection": connection, "runs": runs, "states": SyncState.objects.filter(connection=connection),
+        "webhooks_day": connection.deliveries.filter(received_at__gte=since).count(),
+        "webhooks_waiting": connection.deliveries.filter(status=DeliveryStatus.RECEIVED).count(),
         "pending": OutboxEntry.objects.filter(connection=connection, status="pending").count(),
         "failed_pushes": OutboxEntry.objects.filter(connection=connection, status="failed").order_by("-id")[:10],
         "webhook_url": request.build_absolute_uri(reverse("integrations:webhook", args=[connection.vendor, pk])),
@@ -157,6 +163,7 @@ def run_of(request: HttpRequest, pk: int) -> SyncRun:
 # Where a record a run names is shown in the portal (the record errors link to it).
 RECORD_PAGES = {"locations.location": "locations:edit", "homes.home": "homes:detail", "homes.person": "people:detail",
                 "leases.lease": "leases:detail"}
+RUN_FILTERS = (("syncs", "Syncs"), ("webhooks", "Webhook runs"), ("all", "All"))
 NO_WORKER_AFTER = dt.timedelta(minutes=2)  # a queued run nobody picked up for this long: say the worker may be down
 
 
@@ -209,7 +216,10 @@ def run_context(run: SyncRun) -> dict[str, Any]:
                                            status=RunStatus.RUNNING).exclude(pk=run.pk)
                     .select_related("connection").order_by("started_at")[:5])
         context["busy_with"] = [f"{r.connection.name} ({r.get_kind_display().lower()})" for r in busy]
-        context["no_worker"] = not busy and now - run.created_at > NO_WORKER_AFTER
+        context["deliveries_waiting"] = WebhookDelivery.objects.filter(
+            connection__organization_id=run.connection.organization_id, status=DeliveryStatus.RECEIVED).count()
+        context["no_worker"] = (not busy and not context["deliveries_waiting"]
+                                and now - run.created_at > NO_WORKER_AFTER)
     if run.kind == RunKind.PUSH and not run.is_finished:
         done = sum(run.totals().get(k, 0) for k in ("pushed", "unchanged", "failed", "conflicts"))
         waiting = OutboxEntry.objects.filter(connection_id=run.connection_id, status=OutboxStatus.PENDING).count()
@@ -232,8 +242,15 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def runs(request: HttpRequest, pk: int) -> HttpResponse:
     connection = connection_of(request, pk)
-    page_obj = paginate(request, connection.runs.order_by("-created_at"), per_page=25)
-    return render(request, "integrations/runs.html", {"connection": connection, "page_obj": page_obj})
+    kind = request.GET.get("kind", "syncs")
+    qs = connection.runs.order_by("-created_at", "-id")
+    if kind == "webhooks":
+        qs = qs.filter(kind=RunKind.WEBHOOK)
+    elif kind != "all":
+        kind, qs = "syncs", qs.exclude(kind=RunKind.WEBHOOK)
+    page_obj = paginate(request, qs, per_page=25)
+    return render(request, "integrations/runs.html", {"connection": connection, "page_obj": page_obj, "kind": kind,
+                                                      "kinds": RUN_FILTERS})
 
 
 @member_required

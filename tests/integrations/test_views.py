@@ -131,7 +131,8 @@ def test_a_queued_run_says_what_the_worker_is_busy_with(admin_client, org, fake_
     SyncRun.objects.create(connection=other, kind="push", status="running", started_at="2030-01-01T00:00:00Z")
     queued = SyncRun.objects.create(connection=fake_connection, kind="pull", status="queued")
     live = admin_client.get(reverse("integrations:run_progress", args=[queued.pk])).content.decode()
-    assert "Waiting for a worker: it is busy with Other vendor (push)" in live and 'hx-trigger="every 1s"' in live
+    assert "Waiting for a worker: it is busy with Other vendor (push); this run starts after them" in live
+    assert 'hx-trigger="every 1s"' in live
 
 
 def test_a_running_push_shows_how_many_changes_are_done_and_waiting(admin_client, org, fake_connection):
@@ -146,3 +147,24 @@ def test_a_running_push_shows_how_many_changes_are_done_and_waiting(admin_client
                                  started_at="2030-01-01T00:00:00Z", counts={"properties": {"pushed": 3}})
     live = admin_client.get(reverse("integrations:run_progress", args=[run.pk])).content.decode()
     assert "Pushing changes: 3 done, 2 waiting" in live and 'value="60"' in live
+
+
+def test_webhook_runs_do_not_hide_the_syncs(admin_client, fake_connection):
+    pull = SyncRun.objects.create(connection=fake_connection, kind="pull", status="queued")
+    hooks = [SyncRun.objects.create(connection=fake_connection, kind="webhook", status="succeeded") for _ in range(12)]
+    WebhookDelivery.objects.create(connection=fake_connection, dedupe_key="k", body="{}")
+    detail = admin_client.get(reverse("integrations:connection", args=[fake_connection.pk])).content.decode()
+    run_link = 'href="{}"'.format
+    assert run_link(reverse("integrations:run", args=[pull.pk])) in detail
+    assert run_link(reverse("integrations:run", args=[hooks[-1].pk])) not in detail
+    assert "1 delivery in the last 24 hours, 1 waiting to be processed" in detail
+    runs_url = reverse("integrations:runs", args=[fake_connection.pk])
+    syncs = admin_client.get(runs_url).content.decode()
+    assert run_link(reverse("integrations:run", args=[pull.pk])) in syncs and "Showing 1–1 of 1" in syncs
+    webhooks = admin_client.get(runs_url, {"kind": "webhooks"}).content.decode()
+    assert "Showing 1–12 of 12" in webhooks and run_link(reverse("integrations:run", args=[pull.pk])) not in webhooks
+    assert "Showing 1–13 of 13" in admin_client.get(runs_url, {"kind": "all"}).content.decode()
+    listing = admin_client.get(reverse("integrations:connections")).content.decode()
+    assert "Pull · Queued" in listing
+    queued = admin_client.get(reverse("integrations:run_progress", args=[pull.pk])).content.decode()
+    assert "it is busy with 1 webhook delivery; this run starts after them" in queued
