@@ -1,4 +1,4 @@
-"""Core Celery tasks: the worker's ping, and the housekeeping beat runs (schedules: core/migrations/0001)."""
+"""Core Celery tasks: the worker's ping, and the housekeeping beat runs (schedules: core/migrations)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,11 @@ def clear_expired_sessions() -> None:
     from django.conf import settings
 
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name="portal.core.tasks.drop_stale_import_previews")
+def drop_stale_import_previews() -> int:
+    """Daily: delete homes-CSV previews nobody applied or cancelled within a day, with the files they hold."""
+    from portal.homes.imports import drop_stale_previews
+
+    return drop_stale_previews()

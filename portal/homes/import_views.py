@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 from django import forms
@@ -16,8 +15,6 @@ from portal.accounts.scoping import scoped
 from portal.homes import exports, imports
 from portal.homes.models import HomeImport
 from portal.web.permissions import member_required, write_required
-
-STALE_AFTER = dt.timedelta(days=1)
 
 
 class UploadForm(forms.Form):
@@ -54,10 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except imports.FileRefused as exc:
             form.add_error("file", str(exc))
         else:
-            # Unfinished previews of this organization older than a day are dropped (their files with them).
-            scoped(HomeImport, tenant).filter(
-                status=HomeImport.Status.PENDING, created_at__lt=timezone.now() - STALE_AFTER
-            ).delete()
+            imports.drop_stale_previews(scoped(HomeImport, tenant))
             batch = HomeImport.objects.create(
                 organization=tenant.organization, created_by=request.user, file_name=name, content=text,
                 creates=result.creates, updates=result.updates, error_rows=len(result.refused),

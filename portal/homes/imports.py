@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from portal.accounts.scoping import Tenant, scoped
 from portal.core.actor import Actor, acting_as
 from portal.homes import services
 from portal.homes.exports import COLUMNS
 from portal.homes.forms import HomeRowForm
-from portal.homes.models import Home, HomeStatus, HomeType
+from portal.homes.models import Home, HomeImport, HomeStatus, HomeType
 from portal.locations.models import HOME_PARENT_KINDS, Location
 
 MAX_BYTES = 2 * 1024 * 1024
+STALE_AFTER = dt.timedelta(days=1)  # an unfinished preview older than this is dropped, its file with it
 MAX_ROWS = 5000
 REQUIRED_COLUMNS = ("external_id", "location", "address_line1", "city", "state", "postal_code")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -280,3 +284,12 @@ def apply(tenant: Tenant, result: Preview, *, file_name: str, user: Any) -> tupl
             except ValidationError as exc:
                 raise ApplyFailed(row, exc.messages) from exc
     return created, updated
+
+
+def drop_stale_previews(batches: QuerySet[HomeImport] | None = None, now: dt.datetime | None = None) -> int:
+    """Delete unfinished previews (and the files they hold) older than STALE_AFTER: on each upload, the
+    organization's; daily from beat (portal.core.tasks), everybody's."""
+    batches = HomeImport.objects.all() if batches is None else batches
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    deleted, _ = batches.filter(status=HomeImport.Status.PENDING, created_at__lt=cutoff).delete()
+    return deleted

@@ -153,6 +153,8 @@ def test_beat_runs_the_housekeeping_and_every_scheduled_task_exists_in_the_worke
                        schedule["portal.core.tasks.clear_expired_sessions"])
     assert purge.enabled and (purge.interval.every, purge.interval.period) == (1, "hours")
     assert sessions.enabled and (sessions.interval.every, sessions.interval.period) == (1, "days")
+    previews = schedule["portal.core.tasks.drop_stale_import_previews"]
+    assert previews.enabled and (previews.interval.every, previews.interval.period) == (1, "days")
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks module
     assert set(schedule) <= set(app.tasks), "beat would send a task no worker knows"
 

@@ -174,6 +174,27 @@ def test_a_preview_whose_member_lost_the_scope_is_not_applied_there(client, loca
     assert not Home.objects.filter(external_id="N-1").exists()
 
 
+def test_previews_left_for_a_day_are_dropped_daily_with_their_files(member_client, located, other_org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal.core.tasks import drop_stale_import_previews
+
+    left, _ = preview_of(member_client, csv_file(MIXED))
+    fresh = HomeImport.objects.create(organization=located.org, created_by=left.created_by, file_name="new.csv",
+                                      content="x")
+    applied = HomeImport.objects.create(organization=located.org, created_by=left.created_by, file_name="done.csv",
+                                        status=HomeImport.Status.APPLIED)
+    elsewhere = HomeImport.objects.create(organization=other_org, created_by=left.created_by, file_name="o.csv",
+                                          content="x")
+    a_day_ago = timezone.now() - dt.timedelta(days=1, minutes=1)
+    HomeImport.objects.filter(pk__in=[left.pk, applied.pk, elsewhere.pk]).update(created_at=a_day_ago)
+    assert drop_stale_import_previews.apply().get() == 2  # every organization's, only unfinished ones
+    assert set(HomeImport.objects.values_list("pk", flat=True)) == {fresh.pk, applied.pk}
+    assert member_client.get(f"/homes/import/{left.pk}/").status_code == 404
+
+
 def test_apply_refuses_a_stale_preview(member_client, located):
     batch, _ = preview_of(member_client, csv_file([["H1", "", "1 Elm St", "Dayton", "OH", "45402", "1999"]]))
     homes.update_home(Home.objects.get(external_id="H1"), market_rent=Decimal("1999"))  # someone else did it
