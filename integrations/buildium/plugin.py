@@ -15,6 +15,7 @@ from django.conf import settings
 
 from integrations.base import (
     ConfigField,
+    Conflict,
     Page,
     Plugin,
     PullStream,
@@ -157,7 +158,14 @@ def find_property(client: BuildiumClient, payload: dict[str, Any]) -> str | None
 
 
 def create_unit(client: BuildiumClient, payload: dict[str, Any]) -> str:
-    return str(client.create_unit(payload)["Id"])
+    """Buildium answers a unit number already used in the property with 422, not 409: that unit is this one (unit
+    numbers are unique per property), so it is a Conflict and the engine finds it and updates it."""
+    try:
+        return str(client.create_unit(payload)["Id"])
+    except Rejected as exc:
+        if "unique" in str((exc.field_errors or {}).get("UnitNumber", "")).lower():
+            raise Conflict(exc.message, status=exc.status) from exc
+        raise
 
 
 def update_unit(client: BuildiumClient, vendor_id: str, payload: dict[str, Any]) -> None:

@@ -291,3 +291,22 @@ def test_a_retry_after_buildium_saved_a_unit_but_answered_500_does_not_duplicate
     assert ref(connection, "units", unit["Id"]).object_id == home.pk
     assert live.control("GET", "stats").json()["POST /v1/rentals/units"] == 1  # found, not posted again
     assert set(OutboxEntry.objects.filter(connection=connection).values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_unit_buildium_already_has_in_the_property_is_updated_not_refused_or_doubled(org, live, connection):
+    """Buildium's "already exists" is a 422 on the unit number (unique per property), its 409: find, then update."""
+    prop = locations.create_location(org, kind="property", name="Lintel Towers", address_line1="5 Main St",
+                                     city="Dayton", state="OH", postal_code="45402")
+    assert push.run_drain(connection.pk).error_count == 0
+    rental_id = int(ExternalRef.objects.get(connection=connection, object_id=prop.pk, stream="properties").vendor_id)
+    made_by_hand = BuildiumClient(live.url, CREDENTIALS, {}).create_unit(
+        {"PropertyId": rental_id, "UnitNumber": "7c", "MarketRent": 900.0,
+         "Address": {"AddressLine1": "5 Main St", "City": "Dayton", "State": "OH", "PostalCode": "45402",
+                     "Country": "UnitedStates"}})
+    home = homes.create_home(org, location=prop, address_line1="5 Main St", city="Dayton", state="OH",
+                             postal_code="45402", unit_number="7C", market_rent=Decimal("1250.00"))
+    run = push.run_drain(connection.pk)
+    assert run.error_count == 0, run.errors
+    [unit] = vendor_records(live, "units")
+    assert (unit["Id"], unit["UnitNumber"], unit["MarketRent"]) == (made_by_hand["Id"], "7C", 1250.0)
+    assert ExternalRef.objects.get(connection=connection, stream="units").object_id == home.pk
