@@ -192,3 +192,17 @@ def test_a_truncated_or_dropped_answer_to_a_read_is_retried(make_client, bb_sand
     bb_sandbox.control("POST", "faults", {"script": [{"kind": kind, "method": "GET", "path": "/api/v2/locations"}]})
     assert len(client.regions()) == 5
     assert len(waits) == 1
+
+
+def test_the_token_asks_for_the_four_scopes_and_is_renewed_before_it_expires_without_a_401(bb_client, bb_sandbox):
+    from integrations import http
+
+    bb_client.regions()
+    [(token, (_, granted))] = bb_sandbox.app.tokens.items()
+    assert sorted(granted) == ["document.write", "home.write", "location.write", "user.write"]
+    key = bb_client._token_key()
+    with http._TOKENS_LOCK:  # the cached token now has less left than the client's safety margin
+        http._TOKENS[key] = (token, time.time() + bb_client.token_margin / 2)
+    bb_client.regions()
+    stats = bb_sandbox.stats()
+    assert (stats["tokens_issued"], stats["GET /api/v2/locations/regions"]) == (2, 2)  # renewed first: no 401
