@@ -229,7 +229,7 @@ def map_file(raw: dict[str, Any], file_url: str) -> Mapped:
     """FileMessage -> a Document that refers to the vendor's file (``file_url``: where the portal fetches it)."""
     vendor_id(raw)
     entity = raw.get("FileEntity") if isinstance(raw.get("FileEntity"), dict) else {}
-    entity_type = entity.get("EntityType")
+    entity_type = entity.get("EntityType") if isinstance(entity.get("EntityType"), str) else None
     if entity_type not in FILE_TARGETS:
         raise MappingError(
             f"the file belongs to a {entity_type or 'missing'} entity; the portal attaches documents "
