@@ -117,7 +117,10 @@ class Command(BaseCommand):
     def start_sandboxes(self, sup: Supervisor, python: str, manage: str, env: dict[str, str],
                         opts: dict[str, Any], can_connect: bool) -> None:
         port = opts["sandbox_port"]
-        child = sup.start("sandboxes", [python, manage, "vendor_sandbox", "--port", str(port)], env)
+        # The sandboxes keep their records in var/ between runs: the demo's links and pushes stay valid.
+        state_dir = str(getattr(settings, "VAR_DIR", settings.BASE_DIR / "var") / "sandboxes")
+        child = sup.start("sandboxes", [python, manage, "vendor_sandbox", "--port", str(port),
+                                        "--state-dir", state_dir], env)
         if not wait_for_port("127.0.0.1", port, timeout=30, alive=lambda: child.running() and not sup.stop_requested):
             return  # watch() notices a dead sandbox; a slow one is reported by connect-demo below
         if not can_connect or sup.stop_requested:
