@@ -18,10 +18,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from integrations import registry
 from integrations.models import Conflict, Connection, ExternalRef, SyncRun, WebhookDelivery
 from portal.accounts.apikeys import issue_key
 from portal.accounts.models import Role
 from portal.homes.models import Home, HomeImport
+from portal.homes.pickers import KINDS as picker_kinds
 from tests.conftest import build_portfolio
 from tests.factories import MembershipFactory, UserFactory
 from tests.integrations.conftest import FAKE
@@ -42,22 +44,37 @@ TARGETS = {
     "people:": "person", "leases:": "lease", "documents:": "document", "accounts:switch_organization": "org",
 }
 PARAM_TARGETS = {"link_pk": "homeownership"}
+PUBLIC = {"healthz"}  # answers anyone (no data)
+# Parameters that name no record (a vendor, a picker's kind): every value they may take is swept instead.
+PARAM_VALUES = {"vendor": lambda: sorted(registry.table()), "kind": lambda: sorted(picker_kinds)}
+# Apps not Lintel's: Django's admin (superusers only, no organization) and allauth's sign-in pages (no ids).
+FOREIGN = ("django.contrib.admin.", "allauth.")  # module names (the admin site is its resolver: app "admin")
+
+
+def urlconf_module(resolver: URLResolver) -> str:
+    conf = resolver.urlconf_name
+    return (conf if isinstance(conf, str) else getattr(conf, "__name__", "")) + "."
 
 
 def routes() -> list[tuple[str, list[str]]]:
-    """(url name, names of its parameters) for every named route outside the admin and allauth."""
-    found = []
+    """(url name, names of its parameters) for every route of Lintel's own; an unnamed one fails loudly."""
+    found, unnamed = [], []
 
-    def walk(patterns: list, namespace: str | None) -> None:
+    def walk(patterns: list, namespace: str | None, prefix: str) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                if str(p.pattern) not in ("admin/", "accounts/"):
-                    walk(p.url_patterns, ":".join(filter(None, [namespace, p.namespace])) or None)
-            elif isinstance(p, URLPattern) and p.name:
+                if p.app_name == "admin" or urlconf_module(p).startswith(FOREIGN):
+                    continue
+                walk(p.url_patterns, ":".join(filter(None, [namespace, p.namespace])) or None, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and not getattr(p.callback, "__module__", "").startswith(FOREIGN):
+                if not p.name:
+                    unnamed.append(prefix + str(p.pattern))
+                    continue
                 params = list(getattr(p.pattern, "converters", {}) or p.pattern.regex.groupindex)
                 found.append((f"{namespace}:{p.name}" if namespace else p.name, params))
 
-    walk(get_resolver().url_patterns, None)
+    walk(get_resolver().url_patterns, None, "")
+    assert not unnamed, f"name these routes so the sweep can reverse them: {unnamed}"
     return found
 
 
@@ -121,6 +138,12 @@ def call(client: Client, method: str, url: str):
     return getattr(client, method)(url, data="{}", content_type="application/json")
 
 
+def picker_query(kind: str, theirs: dict[str, object]) -> str:
+    """A picker's search, selecting organization B's record of its kind and typing B's marker."""
+    record = next(r for r in theirs.values() if type(r) is picker_kinds[kind].model)
+    return f"?name=pick&pick={record.pk}&pick_q={MARKER[:5]}&multiple=1"
+
+
 def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(ours, theirs):
     browser, key = ours
     swept, refused = 0, []
@@ -128,30 +151,39 @@ def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(
         if name in NOT_SWEPT:
             continue
         is_api = name.startswith(("api:", "connection-", "sync-run-", "conflict-"))
-        if not params:  # a list, search, form or export page: read it, looking for B's data
-            url = reverse(name) + f"?q={MARKER[:5]}&search={MARKER[:5]}"  # finds B's records, if anything would
-            for client in (browser, key) if is_api else (browser,):
-                response = client.get(url)
-                assert MARKER not in body(response), (url, response.status_code)
+        # The API answers a session and a key alike; a portal page answers a person (with a key only: sign in).
+        clients = {"user": browser, "key": key}
+        methods = METHODS if is_api else ("get", "post")
+        if not params or set(params) <= set(PARAM_VALUES):  # a page naming no record: read it, looking for B's data
+            assert len(params) <= 1, f"{name}: sweep each combination of {params}"
+            values = [{params[0]: v} for v in PARAM_VALUES[params[0]]()] if params else [{}]
+            for kwargs in values:  # every vendor's form, every picker
+                query = (picker_query(kwargs["kind"], theirs) if "kind" in kwargs
+                         else f"?q={MARKER[:5]}&search={MARKER[:5]}")  # finds B's records, if anything would
+                url = reverse(name, kwargs=kwargs) + query
+                for who, client in clients.items():
+                    response = client.get(url)
+                    assert MARKER not in body(response), (who, url, response.status_code)
+                    assert response.status_code < 500, (who, url, response.status_code)
+                    if who == "key" and not is_api and name not in PUBLIC:
+                        assert response.status_code in (302, 403, 404, 405), (url, response.status_code)
             swept += 1
             continue
         kwargs = {p: (theirs["org"].slug if target(name, p) == "org" else theirs[target(name, p)].pk)
                   for p in params}
         url = reverse(name, kwargs=kwargs)
-        statuses = {}
-        for client in (browser, key) if is_api else (browser,):
-            for method in METHODS if is_api else ("get", "post"):
+        for who, client in clients.items():
+            statuses = {}
+            for method in methods:
                 response = call(client, method, url)
                 statuses[method] = response.status_code
-                assert MARKER not in body(response), (method, url, response.status_code)
-                if response.status_code not in (404, 405):
-                    refused.append((method.upper(), url, response.status_code))
-        assert 404 in statuses.values(), (url, statuses)  # the view looked the id up, and did not find it
+                assert MARKER not in body(response), (who, method, url, response.status_code)
+                allowed = (404, 405) if is_api or who == "user" else (302, 403, 404, 405)
+                if response.status_code not in allowed:
+                    refused.append((who, method.upper(), url, response.status_code))
+            if is_api or who == "user":  # the view looked the id up, and did not find it
+                assert 404 in statuses.values(), (who, url, statuses)
         swept += 1
-        if not is_api:  # with only an API key, a portal page is a sign-in redirect, never data
-            response = key.get(url)
-            assert response.status_code in (302, 404, 405), (url, response.status_code)
-            assert MARKER not in body(response)
     assert not refused, refused
     assert swept > 60  # the URLconf was really walked
 
