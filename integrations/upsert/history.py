@@ -37,14 +37,14 @@ def bulk_history(model: type[models.Model], objs: list[Any], *, date: dt.datetim
     table, source = connection.ops.quote_name(history._meta.db_table), connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
     ids = [obj.pk for obj in objs]
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selects)} FROM {source} "  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the page's ids as one array: one statement however many rows
+            cursor.execute(f"{insert} WHERE {pk} = ANY(%s) ORDER BY {pk}", [*params, ids])
+            return
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selects)} FROM {source} "  # noqa: S608
-                f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})",
-                [*params, *chunk],
-            )
+            cursor.execute(f"{insert} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", [*params, *chunk])
 
 
 def _plan(model: type[models.Model], history: Any, constants: dict[str, Any]) -> tuple[list, list, list] | None:

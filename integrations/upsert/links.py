@@ -11,6 +11,7 @@ from django.db.models import Q
 from integrations.models import ExternalRef
 from integrations.upsert.adapters import Adapter
 from integrations.upsert.history import bulk_history
+from integrations.upsert.insert import build, insert_new
 from portal.core.actor import current_actor
 from portal.core.events import emit_change
 
@@ -52,13 +53,13 @@ def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.dat
                 if target_id not in have:
                     # The first link takes the first role (a lease's primary tenant) when no other link stays.
                     extra = spec.first_extra if index == 0 and not staying else spec.other_extra
-                    to_create.append(through(organization_id=item.instance.organization_id,
-                                             **{f"{spec.owner_fk}_id": item.instance.pk,
-                                                f"{spec.target_fk}_id": target_id}, **extra))
+                    to_create.append(build(through, {"organization_id": item.instance.organization_id,
+                                                     f"{spec.owner_fk}_id": item.instance.pk,
+                                                     f"{spec.target_fk}_id": target_id, **extra}))
             if prune:
                 to_delete.extend(row for target_id, row in have.items() if target_id not in desired)
         if to_create:
-            through._default_manager.bulk_create(to_create)
+            insert_new(through, to_create)
             actor = current_actor()
             bulk_history(through, to_create, date=now,
                          attrs={"actor_kind": actor.kind, "actor_label": actor.label[:200]})

@@ -21,6 +21,8 @@ from integrations.contract import PORTAL_REF_PREFIX, Mapped, PullStream, Ref, Re
 from integrations.errors import MappingError
 from integrations.models import Conflict, ExternalRef
 from integrations.upsert.adapters import Adapter, ChainIndex
+from integrations.upsert.checks import surely_valid
+from integrations.upsert.insert import build
 from integrations.upsert.values import canon, mapped_hash, message_of, to_python
 from portal.core.errors import DomainError
 from portal.locations.models import Location
@@ -100,6 +102,7 @@ class Preparer:
         self.shared = set(owned.get("shared", ()))
         self.required = {f.name for f in self.model._meta.concrete_fields
                          if not f.blank and not f.has_default() and not f.is_relation and not f.primary_key}
+        self.plain = [f.name for f in self.model._meta.concrete_fields if not f.is_relation]  # what full_clean checks
 
     def run(self, items: list[Item]) -> list[Item]:
         live = [i for i in items if i.status != "failed"]
@@ -254,7 +257,7 @@ class Preparer:
         assert item.mapped is not None
         pk = item.ref.object_id if item.ref is not None else item.adopt
         creating = pk not in existing
-        instance = self.model(organization_id=self.connection.organization_id) if creating else existing[pk]
+        instance = build(self.model, {"organization_id": self.connection.organization_id}) if creating else existing[pk]
         item.instance = instance
         try:
             fields = self.adapter.normalize(dict(item.mapped.fields))
@@ -280,9 +283,10 @@ class Preparer:
             # Validate what the mapping set, plus required fields it may have left blank; untouched fields hold
             # their model defaults (valid by definition). Relations were resolved and checked above.
             checked = set(fields) | self.required if creating else item.changed
-            exclude = [f.name for f in self.model._meta.concrete_fields if f.is_relation or f.name not in checked]
-            exclude += list(item.files)  # checked with their bytes in _fetch_files
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            checked = [name for name in self.plain if name in checked and name not in item.files]  # files: below
+            if not surely_valid(self.model, instance, checked):  # full_clean refuses with the domain's words
+                exclude = [f.name for f in self.model._meta.concrete_fields if f.name not in checked]
+                instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             self.adapter.check(instance, creating, chain)
             self._fetch_files(item, instance)
         except (ValidationError, DomainError, MappingError, TypeError, ValueError) as exc:

@@ -18,6 +18,7 @@ from integrations.contract import PullStream
 from integrations.models import Conflict, ExternalRef
 from integrations.upsert.adapters import Adapter
 from integrations.upsert.history import bulk_history
+from integrations.upsert.insert import build, insert_new
 from integrations.upsert.links import write_links
 from integrations.upsert.prepare import Item
 from integrations.upsert.values import message_of
@@ -64,10 +65,7 @@ class Writer:
         creates = [i.instance for i in items if i.status == "create"]
         updates = [i for i in items if i.status == "update"]
         if creates:
-            self.model._default_manager.bulk_create(creates)
-            fixed = self.adapter.after_create(creates)
-            if fixed:
-                self.model._default_manager.bulk_update(creates, fixed)
+            insert_new(self.model, creates, fix=self.adapter.after_create)
             bulk_history(self.model, creates, date=self.now, attrs=actor_attrs())
         if updates:
             objs = [i.instance for i in updates]
@@ -91,10 +89,15 @@ class Writer:
             if not item.refreshes_ref:
                 continue
             ref = item.ref
-            if ref is None:
-                ref = ExternalRef(connection_id=self.connection.pk, content_type_id=self.ct.pk,
-                                  stream=self.stream.name, vendor_id=item.vendor_id)
+            if ref is None:  # all its values at once: thousands of new refs a page
+                ref = item.ref = build(ExternalRef, {
+                    "connection_id": self.connection.pk, "content_type_id": self.ct.pk, "stream": self.stream.name,
+                    "vendor_id": item.vendor_id, "object_id": item.instance.pk,
+                    "last_seen_hash": "" if item.links_incomplete else item.hash, "synced_values": item.synced,
+                    "vendor_updated_at": item.updated_at, "last_confirmed_at": self.now, "updated_at": self.now})
                 ref._sync_new = True
+                new.append(ref)
+                continue
             ref.object_id = item.instance.pk
             ref.last_seen_hash = "" if item.links_incomplete else item.hash
             ref.synced_values = item.synced
@@ -103,9 +106,8 @@ class Writer:
             ref.missing_at_vendor_since = None
             ref.updated_at = self.now
             (existing if ref.pk else new).append(ref)
-            item.ref = ref
         if new:
-            ExternalRef.objects.bulk_create(new)
+            insert_new(ExternalRef, new)
         if existing:
             ExternalRef.objects.bulk_update(existing, REF_FIELDS)
 
