@@ -26,6 +26,10 @@ class Field:
     timestamp: bool = False  # "YYYY-MM-DD HH:MM:SS.SSS"
     pattern: str = ""  # a format checked after presence
 
+    @property
+    def text(self) -> bool:
+        return not (self.values or self.boolean or self.timestamp)
+
 
 LOCATION_FIELDS = (Field("externalId", True), Field("name", True), Field("displayName"), Field("abbreviatedName"))
 PARENT_FIELD = {"divisions": "regionName", "master-communities": "divisionExternalId",
@@ -34,16 +38,17 @@ HOME_FIELDS = (
     Field("externalId", True), Field("addressLine1", True), Field("addressLine2"), Field("city", True),
     Field("state", True, pattern=r"[A-Za-z]{2}"), Field("postalCode", True),
     Field("type", True, values=HOME_TYPE_VALUES), Field("neighborhoodExternalId", True),
-    Field("marketHome", boolean=True),
+    Field("marketHome", boolean=True), Field("jobId"), Field("productCollection"), Field("model"),
 )
 OWNER_FIELDS = (
     Field("email", True, pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+"), Field("homeownerType", values=OWNER_TYPE_VALUES),
-    Field("defaultHome", boolean=True),
+    Field("defaultHome", boolean=True), Field("prefix"), Field("firstName"), Field("middleName"), Field("lastName"),
+    Field("suffix"),
 )
 DOC_FIELDS = (
     Field("category", True), Field("name", True), Field("url", True, pattern=r"https?://[^\s/]+\S*"),
     Field("type", True, values=DOC_TYPE_VALUES), Field("shareable", True, boolean=True),
-    Field("displayStart", timestamp=True), Field("displayEnd", timestamp=True),
+    Field("displayStart", timestamp=True), Field("displayEnd", timestamp=True), Field("externalId"), Field("bucket"),
 )
 
 
@@ -66,14 +71,16 @@ def _is_timestamp(value: Any) -> bool:
 
 
 def read(body: Any, fields: tuple[Field, ...]) -> None:
+    """Text fields first (a JSON array or object cannot be read as text: Jackson refuses it), then enums, booleans
+    and timestamps."""
     if not isinstance(body, dict):
         raise Invalid("Malformed JSON request")
-    for f in fields:
+    for f in sorted(fields, key=lambda f: not f.text):
         value = body.get(f.name)
         if _empty(value):
             continue
         wrong = ((f.values and value not in f.values) or (f.boolean and not isinstance(value, bool))
-                 or (f.timestamp and not _is_timestamp(value)))
+                 or (f.timestamp and not _is_timestamp(value)) or (f.text and isinstance(value, list | dict)))
         if wrong:
             raise Invalid(f"Invalid value for '{f.name}' field")
 
@@ -124,6 +131,7 @@ def check_documents(body: Any) -> None:
             raise Invalid("Invalid value for 'documents' field")
     for doc in docs:
         read(doc, DOC_FIELDS)
+    read(body, (Field("externalHomeId"),))
     if _empty(body.get("externalHomeId")):
         raise Invalid("Validation failed for field 'externalHomeId'")
     if not docs:

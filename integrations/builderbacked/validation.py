@@ -21,6 +21,11 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 URL = re.compile(r"https?://[^\s/]+\S*")
 HOME_REQUIRED = ("externalId", "addressLine1", "city", "state", "postalCode", "type", "neighborhoodExternalId")
 DOCUMENT_REQUIRED = ("category", "name", "url", "type", "shareable")
+# String fields of each request: a JSON array or object there cannot be read as text (Jackson refuses it).
+HOME_TEXT = ("externalId", "addressLine1", "addressLine2", "city", "state", "postalCode", "neighborhoodExternalId",
+             "jobId", "productCollection", "model")
+OWNER_TEXT = ("email", "prefix", "firstName", "middleName", "lastName", "suffix")
+DOCUMENT_TEXT = ("category", "name", "url", "externalId", "bucket")
 
 
 def invalid_value(field: str) -> Refusal:
@@ -35,6 +40,13 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _unreadable_text(body: dict[str, Any], fields: Iterable[str]) -> Refusal | None:
+    for name in fields:
+        if isinstance(body.get(name), list | dict):
+            return invalid_value(name)
+    return None
+
+
 def _first_missing(body: dict[str, Any], fields: Iterable[str], prefix: str = "") -> Refusal | None:
     for name in fields:
         if _blank(body.get(name)):
@@ -44,10 +56,14 @@ def _first_missing(body: dict[str, Any], fields: Iterable[str], prefix: str = ""
 
 def check_location(level: str, body: dict[str, Any]) -> Refusal | None:
     """Division / master community / neighborhood request (``level`` is the portal kind)."""
-    return _first_missing(body, ("externalId", "name", LEVELS[level][1]))
+    parent = LEVELS[level][1]
+    text = ("externalId", "name", parent, "displayName", "abbreviatedName")
+    return _unreadable_text(body, text) or _first_missing(body, ("externalId", "name", parent))
 
 
 def check_home(body: dict[str, Any]) -> Refusal | None:
+    if unreadable := _unreadable_text(body, HOME_TEXT):
+        return unreadable
     if not _blank(body.get("type")) and body.get("type") not in HOME_TYPES:
         return invalid_value("type")
     if not _blank(body.get("marketHome")) and not isinstance(body["marketHome"], bool):
@@ -60,6 +76,8 @@ def check_home(body: dict[str, Any]) -> Refusal | None:
 
 
 def check_homeowner(body: dict[str, Any]) -> Refusal | None:
+    if unreadable := _unreadable_text(body, OWNER_TEXT):
+        return unreadable
     kind = body.get("homeownerType")
     if not _blank(kind) and kind not in HOMEOWNER_TYPES:
         return invalid_value("homeownerType")
@@ -73,7 +91,9 @@ def check_homeowner(body: dict[str, Any]) -> Refusal | None:
 
 
 def _read_document(doc: dict[str, Any]) -> Refusal | None:
-    """The reading step for one document: enum, boolean and timestamp values."""
+    """The reading step for one document: text, enum, boolean and timestamp values."""
+    if unreadable := _unreadable_text(doc, DOCUMENT_TEXT):
+        return unreadable
     if not _blank(doc.get("type")) and doc.get("type") not in DOCUMENT_TYPES:
         return invalid_value("type")
     if not _blank(doc.get("shareable")) and not isinstance(doc["shareable"], bool):
@@ -107,6 +127,8 @@ def check_documents(body: dict[str, Any]) -> Refusal | None:
             return invalid_value("documents")
         if refusal := _read_document(doc):
             return refusal
+    if unreadable := _unreadable_text(body, ("externalHomeId",)):
+        return unreadable
     if missing := _first_missing(body, ("externalHomeId",)):
         return missing
     if not items:
