@@ -256,5 +256,31 @@ def runs(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def webhook_log(request: HttpRequest, pk: int) -> HttpResponse:
     connection = connection_of(request, pk)
-    page_obj = paginate(request, connection.deliveries.order_by("-received_at"), per_page=25)
+    page_obj = paginate(request, connection.deliveries.order_by("-received_at", "-id"), per_page=25)
+    page_obj.object_list = delivery_rows(connection, list(page_obj.object_list))
     return render(request, "integrations/webhooks.html", {"connection": connection, "page_obj": page_obj})
+
+
+def delivery_rows(connection: Connection, deliveries: list[Any]) -> list[dict[str, Any]]:
+    """Each delivery with what it is about: the vendor's records it names and, when linked, the portal's record."""
+    parsed: dict[int, list[Any]] = {}
+    for d in deliveries:
+        try:
+            parsed[d.pk] = list(connection.plugin.parse_webhook(d.body.encode()))
+        except Exception:  # a body the plug-in cannot read is shown as it came
+            parsed[d.pk] = []
+    wanted = {(e.stream, str(e.vendor_id)) for events in parsed.values() for e in events}
+    refs = ExternalRef.objects.filter(connection=connection, stream__in={s for s, _ in wanted},
+                                      vendor_id__in={v for _, v in wanted}).select_related("content_type")
+    found = {(r.stream, r.vendor_id): r for r in refs}
+    rows = []
+    for d in deliveries:
+        events = []
+        for e in parsed[d.pk]:
+            ref = found.get((e.stream, str(e.vendor_id)))
+            page = RECORD_PAGES.get(f"{ref.content_type.app_label}.{ref.content_type.model}") if ref else None
+            events.append({"stream": e.stream, "vendor_id": e.vendor_id, "deleted": e.action == "delete",
+                           "label": f"{str(ref.content_type.name).capitalize()} #{ref.object_id}" if ref else "",
+                           "url": reverse(page, args=[ref.object_id]) if page else ""})
+        rows.append({"delivery": d, "events": events})
+    return rows

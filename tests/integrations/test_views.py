@@ -168,3 +168,15 @@ def test_webhook_runs_do_not_hide_the_syncs(admin_client, fake_connection):
     assert "Pull · Queued" in listing
     queued = admin_client.get(reverse("integrations:run_progress", args=[pull.pk])).content.decode()
     assert "it is busy with 1 webhook delivery; this run starts after them" in queued
+
+
+def test_the_webhook_log_says_which_record_each_delivery_is_about(admin_client, fake_connection, fake_sandbox):
+    fake_sandbox.seed(1)
+    run_pull(fake_connection.pk, full=True)
+    ref = ExternalRef.objects.get(stream="units")
+    body = f'{{"type": "unit.updated", "id": {ref.vendor_id}, "at": "2030-01-01T00:00:00Z"}}'
+    WebhookDelivery.objects.create(connection=fake_connection, dedupe_key="a", body=body)
+    WebhookDelivery.objects.create(connection=fake_connection, dedupe_key="b", body="not json")
+    page = admin_client.get(reverse("integrations:webhook_log", args=[fake_connection.pk])).content.decode()
+    assert f'<a href="{reverse("homes:detail", args=[ref.object_id])}">Home #{ref.object_id}</a>' in page
+    assert "not json" in page  # shown as it came
