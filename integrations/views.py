@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,7 +55,8 @@ def connection_of(request: HttpRequest, pk: int) -> Connection:
 @member_required
 def connections(request: HttpRequest) -> HttpResponse:
     org = request.tenant.organization  # type: ignore[attr-defined]
-    rows = list(with_last_run(Connection.objects.filter(organization=org)))
+    pending = Count("outbox", filter=Q(outbox__status=OutboxStatus.PENDING))
+    rows = list(with_last_run(Connection.objects.filter(organization=org)).annotate(waiting_to_push=pending))
     last_runs = {r.connection_id: r for r in SyncRun.objects.filter(pk__in=[c.last_run_id for c in rows])}
     plugins = available()
     items = [{"connection": c, "last_run": last_runs.get(c.pk), "vendor_name": getattr(plugins.get(c.vendor),

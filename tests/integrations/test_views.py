@@ -147,6 +147,9 @@ def test_a_running_push_shows_how_many_changes_are_done_and_waiting(admin_client
                                  started_at="2030-01-01T00:00:00Z", counts={"properties": {"pushed": 3}})
     live = admin_client.get(reverse("integrations:run_progress", args=[run.pk])).content.decode()
     assert "Pushing changes: 3 done, 2 waiting" in live and 'value="60"' in live
+    listing = admin_client.get(reverse("integrations:connections")).content.decode()
+    assert "Changes waiting to push" in listing
+    assert '<td class="num">2</td>\n    <td class="num">0</td>' in listing  # 2 waiting, 0 failures in a row
 
 
 def test_webhook_runs_do_not_hide_the_syncs(admin_client, fake_connection):
