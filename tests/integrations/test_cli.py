@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrations.models import Connection, OutboxEntry
+from integrations.models import Connection, OutboxEntry, SyncRun
 from portal.locations import services as locations
 
 
@@ -30,7 +30,10 @@ def test_add_then_sync_wait_prints_the_counts(org, fake_sandbox):
     assert report["counts"]["units"]["created"] == 12 and report["totals"]["created"] == 13
     status = json.loads(run("status", str(new_id)))
     assert status["refs"] == 13 and status["last_run"]["status"] == "succeeded"
-    assert str(new_id) in run("list")
+    SyncRun.objects.create(connection=connection, kind="webhook", status="succeeded")
+    listing = run("list").splitlines()
+    assert listing[0].split() == ["ID", "ORGANIZATION", "VENDOR", "NAME", "STATE", "HEALTH", "LAST", "SYNC"]
+    assert listing[1].split()[:2] == [str(new_id), org.slug] and "pull succeeded" in listing[1]
 
 
 def test_add_refuses_unknown_credentials_with_the_known_ones(org, fake_plugin):

@@ -66,8 +66,13 @@ class Command(BaseCommand):
 
     def list(self) -> None:
         rows = Connection.objects.select_related("organization").order_by("organization__slug", "name")
+        if rows:
+            self.stdout.write(f"{'ID':>4}  {'ORGANIZATION':<16} {'VENDOR':<14} {'NAME':<28} {'STATE':<7} "
+                              f"{'HEALTH':<8} LAST SYNC")
         for c in rows:
-            last = SyncRun.objects.filter(connection=c).order_by("-created_at").first()
+            # The last sync, not the last webhook delivery (one run each, hundreds after a push).
+            last = (SyncRun.objects.filter(connection=c).exclude(kind="webhook").order_by("-created_at", "-id")
+                    .first())
             run = f"{last.kind} {last.status} {last.created_at:%Y-%m-%d %H:%M}" if last else "never synced"
             self.stdout.write(f"{c.pk:>4}  {c.organization.slug:<16} {c.vendor:<14} {c.name:<28} {c.state:<7} "
                               f"{c.health:<8} {run}")
