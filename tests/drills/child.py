@@ -73,6 +73,20 @@ def wait_run(connection_id: str, kind: str, timeout: str = "60") -> dict:
     return runs(connection_id)
 
 
+def settle(connection_id: str, kind: str, n: str, timeout: str = "60") -> dict:
+    """Wait (bounded) until ``n`` runs of ``kind`` exist and every run of the connection has finished."""
+    from integrations.models import SyncRun
+    from integrations.models_runs import FINISHED
+
+    mine = SyncRun.objects.filter(connection_id=int(connection_id))
+    deadline = time.monotonic() + float(timeout)
+    while time.monotonic() < deadline:
+        if mine.filter(kind=kind).count() >= int(n) and not mine.exclude(status__in=FINISHED).exists():
+            break
+        time.sleep(0.2)
+    return runs(connection_id)
+
+
 def runs(connection_id: str) -> dict:
     from integrations.models import SyncRun
 
@@ -165,7 +179,8 @@ def batch(commands: str) -> dict:
 
 
 COMMANDS: dict[str, Any] = {
-    "connect": connect, "publish": publish, "checksum": checksum, "wait-run": wait_run, "runs": runs,
+    "connect": connect, "publish": publish, "checksum": checksum, "wait-run": wait_run, "settle": settle,
+    "runs": runs,
     "make-homes": make_homes, "update-pushed": update_pushed, "outbox": outbox, "homes": homes_of,
     "deliver": deliver, "report": worker_child.report, "batch": batch,
 }
