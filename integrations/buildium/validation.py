@@ -34,6 +34,16 @@ def _required(body: dict[str, Any], key: str, kind: type | tuple[type, ...], pre
     return []
 
 
+def _typed(body: dict[str, Any], kinds: dict[str, type | tuple[type, ...]], prefix: str = "") -> list[Problem]:
+    """Optional fields given a value of another JSON type (an object for a list, a flag for an amount): 400."""
+    problems = []
+    for key, kind in kinds.items():
+        value = body.get(key)
+        if value is not None and ((isinstance(value, bool) and kind is not bool) or not isinstance(value, kind)):
+            problems.append((f"{prefix}{key}", f"The value for {key} is not valid.", 400))
+    return problems
+
+
 def _max_length(body: dict[str, Any], key: str, limit: int, prefix: str = "") -> list[Problem]:
     value = body.get(key)
     if isinstance(value, str) and len(value) > limit:
@@ -77,6 +87,8 @@ def address_problems(body: Any, prefix: str = "Address.") -> list[Problem]:
 def property_problems(body: dict[str, Any]) -> list[Problem]:
     problems = _required(body, "Name", str) + _max_length(body, "Name", 127) + address_problems(body.get("Address"))
     problems += _required(body, "OperatingBankAccountId", int)
+    problems += _typed(body, {"StructureDescription": str, "RentalOwnerIds": list, "PropertyManagerId": int,
+                              "Reserve": (int, float), "Units": list})
     problems += _required(body, "RentalSubType", str) or _enum(body, "RentalSubType", RENTAL_SUB_TYPES)
     year = body.get("YearBuilt")
     if year is not None and (not isinstance(year, int) or not 1000 <= year <= dt.date.today().year):
@@ -92,6 +104,7 @@ def unit_problems(body: dict[str, Any], *, post: bool) -> list[Problem]:
     problems = _required(body, "PropertyId", int) if post else []
     problems += _required(body, "UnitNumber", str) + _max_length(body, "UnitNumber", 30)
     problems += address_problems(body.get("Address")) + _max_length(body, "Description", 65535)
+    problems += _typed(body, {"Description": str})
     problems += _enum(body, "UnitBedrooms", UNIT_BEDROOMS) + _enum(body, "UnitBathrooms", UNIT_BATHROOMS)
     for key in ("UnitSize", "MarketRent"):
         value = body.get(key)
@@ -109,6 +122,8 @@ def lease_problems(body: dict[str, Any], *, post: bool) -> list[Problem]:
     start, bad_start = _date(body, "LeaseFromDate")
     end, bad_end = _date(body, "LeaseToDate")
     problems += bad_start + bad_end
+    problems += _typed(body, {"LeaseToDate": str, "Tenants": list, "TenantIds": list, "ApplicantIds": list,
+                              "Rent": dict, "SecurityDeposit": dict, "AutomaticallyMoveOutTenants": bool})
     if body.get("LeaseType") in ("Fixed", "FixedWithRollover") and body.get("LeaseToDate") is None:
         problems.append(
             ("LeaseToDate", "The LeaseToDate field is required for Fixed and FixedWithRollover leases.", 422)
@@ -119,7 +134,7 @@ def lease_problems(body: dict[str, Any], *, post: bool) -> list[Problem]:
         for key in ("Tenants", "TenantIds", "ApplicantIds"):
             if isinstance(body.get(key), list) and len(body[key]) > 5:
                 problems.append((key, f"The {key} list cannot exceed five tenants.", 422))
-        for i, tenant in enumerate(body.get("Tenants") or []):
+        for i, tenant in enumerate(body["Tenants"] if isinstance(body.get("Tenants"), list) else []):
             tenant = tenant if isinstance(tenant, dict) else {}
             prefix = f"Tenants[{i}]."
             problems += _required(tenant, "FirstName", str, prefix) + _required(tenant, "LastName", str, prefix)
@@ -127,8 +142,9 @@ def lease_problems(body: dict[str, Any], *, post: bool) -> list[Problem]:
         problems += _money_block(body.get("SecurityDeposit"), "SecurityDeposit", ("DueDate", "Amount"))
         rent = body.get("Rent")
         if isinstance(rent, dict):
-            problems += _required(rent, "Cycle", str, "Rent.")
-            for i, charge in enumerate(rent.get("Charges") or [{}]):
+            problems += _required(rent, "Cycle", str, "Rent.") + _typed(rent, {"Charges": list}, "Rent.")
+            charges = rent.get("Charges") if isinstance(rent.get("Charges"), list) else None
+            for i, charge in enumerate(charges or [{}]):
                 problems += _money_block(charge, f"Rent.Charges[{i}]", ("Amount", "GlAccountId", "NextDueDate"))
     return problems
 
