@@ -173,6 +173,31 @@ def deliver(connection_id: str, ids: str) -> dict:
     return {"statuses": answers}
 
 
+def age_deliveries(connection_id: str, minutes: str) -> dict:
+    """Time passing: the connection's webhook deliveries were received ``minutes`` earlier than recorded."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from integrations.models import WebhookDelivery
+
+    aged = WebhookDelivery.objects.filter(connection_id=int(connection_id)).update(
+        received_at=F("received_at") - timezone.timedelta(minutes=float(minutes)))
+    return {"aged": aged}
+
+
+def deliveries(connection_id: str, timeout: str = "0") -> dict:
+    """The connection's webhook deliveries by status, after waiting (bounded) for all to be processed."""
+    from django.db.models import Count
+
+    from integrations.models import WebhookDelivery
+
+    mine = WebhookDelivery.objects.filter(connection_id=int(connection_id))
+    deadline = time.monotonic() + float(timeout)
+    while time.monotonic() < deadline and mine.exclude(status="processed").exists():
+        time.sleep(0.2)
+    return {"statuses": dict(mine.values_list("status").annotate(n=Count("id")))}
+
+
 def batch(commands: str) -> dict:
     """Several commands in this one process (a list of [command, arg…]), e.g. tasks that must be published at once."""
     return {"results": [COMMANDS[name](*args) for name, *args in json.loads(commands)]}
@@ -182,7 +207,8 @@ COMMANDS: dict[str, Any] = {
     "connect": connect, "publish": publish, "checksum": checksum, "wait-run": wait_run, "settle": settle,
     "runs": runs,
     "make-homes": make_homes, "update-pushed": update_pushed, "outbox": outbox, "homes": homes_of,
-    "deliver": deliver, "report": worker_child.report, "batch": batch,
+    "deliver": deliver, "age-deliveries": age_deliveries, "deliveries": deliveries, "report": worker_child.report,
+    "batch": batch,
 }
 
 if __name__ == "__main__":

@@ -38,6 +38,10 @@ def test_every_change_reaches_the_vendor_exactly_once_across_a_broker_restart(dr
         assert delivered["statuses"] == [202, 202, 202], delivered
         after = json.dumps([["publish", "dispatch_due"], ["outbox", connection, "60"], ["homes", connection]])
         _, outbox, ours = child(drill_env, "batch", after)["results"]  # beat's next tick, then the drain's end
+        # The webhooks whose task was never published: the dispatcher takes them up once five minutes have passed.
+        later = json.dumps([["age-deliveries", connection, "6"], ["publish", "dispatch_due"],
+                            ["deliveries", connection, "30"], ["settle", connection, "webhook", "3", "30"]])
+        hooks, hooks_runs = child(drill_env, "batch", later)["results"][-2:]
         log = worker.output()
 
     context = f"outbox {outbox}; worker log: {log}"
@@ -53,3 +57,6 @@ def test_every_change_reaches_the_vendor_exactly_once_across_a_broker_restart(dr
     theirs = {u["external_ref"].removeprefix("home-"): [u["unit_number"], u["rent"]] for u in units}
     assert theirs == {pk: v for pk, v in ours.items() if int(pk) in made["homes"]}, context
     assert sum(1 for v in theirs.values() if v[1] == "2222.00") == CHANGED
+    assert hooks["statuses"] == {"processed": 3}, f"webhooks {hooks}; {context}"
+    webhook_runs = [r["status"] for r in hooks_runs["runs"] if r["kind"] == "webhook"]
+    assert webhook_runs == ["succeeded"] * 3, f"each webhook processed once: {webhook_runs}; {context}"
