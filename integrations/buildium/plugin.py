@@ -30,6 +30,7 @@ from integrations.buildium import streams as s
 from integrations.buildium.client import BuildiumClient
 from integrations.buildium.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, BuildiumSandbox
 from integrations.buildium.values import timestamp
+from integrations.contract import Match
 
 PROPERTY_CHUNK = 150  # ids per propertyids query: Buildium refuses query strings over 4096 characters
 FILE_ENTITY_TYPES = ("Rental", "RentalUnit", "Lease")
@@ -113,6 +114,17 @@ def fetch_files(client: BuildiumClient, cursor: dict[str, Any] | None, since: dt
         page.next_cursor = {"type": cursor["type"] + 1}
         page.total = None  # the pass spans several lists: no single total
     return page
+
+
+def _person_key(mapped: Any) -> tuple[str, str, str] | None:
+    """A tenant adopts the portal's unlinked person of the same e-mail and name: the one the portal pushed inside a
+    lease (Buildium made the tenant from it), or one typed in before connecting. No e-mail: no adoption."""
+    fields = mapped.fields
+    return (fields["email"], fields["first_name"], fields["last_name"]) if fields.get("email") else None
+
+
+TENANT_MATCH = Match(fields=("email", "first_name", "last_name"), ignore_case=("email", "first_name", "last_name"),
+                     key=_person_key)
 
 
 def _updated(field: str) -> Any:
@@ -316,6 +328,7 @@ class BuildiumPlugin(Plugin):
                 mapping.map_tenant,
                 mapping.vendor_id,
                 fetch_one=lambda c, vid: c.get_tenant(vid),
+                match=TENANT_MATCH,
             ),
             PullStream(
                 "leases",

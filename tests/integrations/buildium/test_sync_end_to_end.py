@@ -340,3 +340,28 @@ def test_events_of_a_new_property_unit_and_lease_arriving_children_first_end_equ
     assert ref(connection, "units", unit["Id"]).record.location == ref(connection, "properties", rental["Id"]).record
     assert ref(connection, "leases", lease["Id"]).record.home_id == ref(connection, "units", unit["Id"]).object_id
     assert_equal_to_buildium(org, connection, synced)
+
+
+def test_what_the_portal_pushed_comes_back_on_the_next_pull_as_itself(org, live, connection):
+    """A pushed property, unit and lease are the records the next full pull reads: no second copy, no change, no
+    conflict (the round trip through Buildium's messages is lossless for the fields both sides keep)."""
+    prop = locations.create_location(org, kind="property", name="Lintel Towers", address_line1="5 Main St",
+                                     address_line2="Bldg C", city="Dayton", state="OH", postal_code="45402")
+    home = homes.create_home(org, location=prop, address_line1="5 Main St", city="Dayton", state="OH",
+                             postal_code="45402", unit_number="7C", bedrooms=2, bathrooms=Decimal("1.5"),
+                             market_rent=Decimal("1250.50"), size_sqft=800, home_type="multi_family")
+    tenant = homes.create_person(org, first_name="Ada", last_name="Park", email="ada@example.com")
+    from portal.leases import services as leases
+
+    leases.create_lease(org, home=home, tenants=[tenant], status="active", start_date=dt.date(2026, 1, 1),
+                        end_date=dt.date(2026, 12, 31), rent=Decimal("1250.50"), deposit=Decimal("500.00"))
+    assert push.run_drain(connection.pk).error_count == 0
+    counts = {m: m.objects.filter(organization=org).count() for m in (Location, Home, Lease, Person)}
+    history = {m: m.history.count() for m in (Location, Home, Lease)}
+    run = pull.run_pull(connection.pk, full=True)
+    assert run.error_count == 0, run.errors
+    assert {m: m.objects.filter(organization=org).count() for m in (Location, Home, Lease, Person)} == counts
+    assert (run.counts["properties"]["created"], run.counts["units"]["created"], run.counts["leases"]["created"]) == (
+        0, 0, 0)
+    assert not Conflict.objects.exists()
+    assert {m: m.history.count() for m in (Location, Home, Lease)} == history, run.counts
