@@ -365,3 +365,19 @@ def test_what_the_portal_pushed_comes_back_on_the_next_pull_as_itself(org, live,
         0, 0, 0)
     assert not Conflict.objects.exists()
     assert {m: m.history.count() for m in (Location, Home, Lease)} == history, run.counts
+
+
+@pytest.mark.parametrize(("entity", "id_field", "collection", "stream", "change", "field", "expected"), [
+    ("Rental", "PropertyId", "rentals", "properties", {"Name": "Renamed Court"}, "name", "Renamed Court"),
+    ("RentalUnit", "UnitId", "units", "units", {"UnitNumber": "9Z"}, "unit_number", "9Z"),
+    ("Lease", "LeaseId", "leases", "leases", {"LeaseToDate": "2032-02-29"}, "end_date", dt.date(2032, 2, 29)),
+    ("LeaseTenant", "TenantId", "tenants", "tenants", {"FirstName": "Zoë"}, "first_name", "Zoë"),
+])
+def test_an_updated_event_of_each_entity_refetches_that_record(client, connection, synced, entity, id_field,
+                                                               collection, stream, change, field, expected):
+    record_id = min(r["Id"] for r in vendor_records(synced, collection))
+    synced.app.store.update(collection, str(record_id), change)  # changed quietly: only the webhook tells
+    answer = deliver(client, connection, event(f"{entity}.Updated", "2026-06-01T12:00:00Z", **{id_field: record_id}))
+    assert answer.status_code == 202
+    process(answer.json()["delivery"])
+    assert getattr(ref(connection, stream, record_id).record, field) == expected
