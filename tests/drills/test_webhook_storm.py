@@ -20,8 +20,13 @@ from integrations.buildium import webhooks
 from integrations.buildium.sandbox import ACCOUNT_ID
 from integrations.models import ExternalRef, WebhookDelivery
 from portal.homes.models import Home
-from tests.integrations.buildium.conftest import CREDENTIALS, buildium, vendor_clock  # noqa: F401  (fixtures)
-from tests.integrations.buildium.test_engine import connection, live  # noqa: F401  (fixtures)
+from tests.integrations.buildium.conftest import (  # noqa: F401  (fixtures)
+    CREDENTIALS,
+    buildium,
+    connection,
+    live,
+    vendor_clock,
+)
 
 pytestmark = [pytest.mark.drill, pytest.mark.timeout(150), pytest.mark.django_db]
 EVENTS = 500
