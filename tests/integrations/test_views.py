@@ -77,6 +77,7 @@ def test_the_conflicts_inbox_resolves_with_one_click(admin_client, fake_connecti
     conflict = Conflict.objects.get()
     page = admin_client.get(reverse("integrations:conflicts")).content.decode()
     assert "market_rent" in page and "1300.00" in page
+    assert f'<a href="{reverse("homes:detail", args=[conflict.object_id])}">Home #{conflict.object_id}</a>' in page
     admin_client.post(reverse("integrations:resolve", args=[conflict.pk]), {"resolution": "take_theirs"})
     assert Home.objects.get().market_rent == 1300
 
@@ -183,3 +184,11 @@ def test_the_webhook_log_says_which_record_each_delivery_is_about(admin_client, 
     page = admin_client.get(reverse("integrations:webhook_log", args=[fake_connection.pk])).content.decode()
     assert f'<a href="{reverse("homes:detail", args=[ref.object_id])}">Home #{ref.object_id}</a>' in page
     assert "not json" in page  # shown as it came
+
+
+def test_a_location_page_shows_its_vendor_links(admin_client, fake_connection, fake_sandbox):
+    fake_sandbox.seed(10)
+    run_pull(fake_connection.pk, full=True)
+    ref = ExternalRef.objects.get(stream="properties")
+    page = admin_client.get(reverse("locations:edit", args=[ref.object_id])).content.decode()
+    assert "Vendor links" in page and f"<code>{ref.vendor_id}</code>" in page and "Fake" in page
