@@ -36,14 +36,14 @@ class SlowOnce(BuilderBackedSandbox):
         if self.slow.get(f"{request.method} {request.path}", 0) > 0:
             self.slow[f"{request.method} {request.path}"] -= 1
             self.count("slowed")
-            time.sleep(2.0)
+            time.sleep(3.0)
         return super().handle(request, environ)
 
 
 @pytest.fixture
 def flaky(serve_sandbox, monkeypatch) -> RunningSandbox:
     monkeypatch.setattr(BaseClient, "backoff_base", 0.01)
-    monkeypatch.setattr(BuilderBackedClient, "timeout", httpx.Timeout(0.5))
+    monkeypatch.setattr(BuilderBackedClient, "timeout", httpx.Timeout(1.0))
     app = SlowOnce(rate_limit=False)
     app.slow = {}
     server = serve_sandbox({"/builderbacked": app})

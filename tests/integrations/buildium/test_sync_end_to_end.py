@@ -105,14 +105,14 @@ class SlowOnce(BuildiumSandbox):
         if self.slow.get(request.path, 0) > 0:
             self.slow[request.path] -= 1
             self.count("slowed")
-            time.sleep(2.0)
+            time.sleep(3.0)
         return super().handle(request, environ)
 
 
 @pytest.fixture
 def flaky(serve_sandbox, vendor_clock, monkeypatch) -> Vendor:
     monkeypatch.setattr(BaseClient, "backoff_base", 0.01)
-    monkeypatch.setattr(BuildiumClient, "timeout", httpx.Timeout(0.5))
+    monkeypatch.setattr(BuildiumClient, "timeout", httpx.Timeout(1.0))
     vendor_clock[0] = dt.datetime.now(dt.UTC)
     app = SlowOnce(rate_limit=False, clock=lambda: vendor_clock[0])
     app.slow = {}
