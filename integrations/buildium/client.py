@@ -80,15 +80,7 @@ class BuildiumClient(BaseClient):
     ) -> ListPage:
         query = {k: v for k, v in (params or {}).items() if v is not None and v != []}
         query.update(offset=offset, limit=max(1, min(limit, MAX_LIMIT)))
-        for attempt in range(1, self.max_attempts + 1):
-            response = self.request("GET", path, params=query)
-            try:
-                body = self.json(response)  # a truncated page is worth another try, like a 5xx
-                break
-            except TransientError:
-                if attempt >= self.max_attempts:
-                    raise
-                self.sleep(self._wait_for(TransientError("malformed"), attempt))
+        response, body = self.get_json_response(path, params=query)  # a truncated page is retried, like a 5xx
         if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
             raise TransientError(
                 f"Buildium answered {path} with something that is not a list of records", status=response.status_code
