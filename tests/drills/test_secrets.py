@@ -8,6 +8,7 @@ vendor; this drill sweeps them all after real successful syncs of every vendor.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.admin import site
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from integrations import engine, http
 from integrations.cli import connect_demo
@@ -22,6 +24,7 @@ from integrations.models import Connection
 from integrations.sandbox.server import available_apps
 from portal.accounts.apikeys import issue_key
 from portal.accounts.models import Organization, Role
+from tests.drills.test_tenant_isolation import NOT_SWEPT, is_api, routes
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.drill, pytest.mark.timeout(180), pytest.mark.django_db]
@@ -45,9 +48,18 @@ def leaks(text: str, secrets: set[str]) -> list[str]:
 
 def test_no_vendor_credential_shows_anywhere_after_the_demo_sync(serve_sandbox, caplog, admin_client, settings):
     settings.SITE_URL = "http://127.0.0.1:9"  # the sandboxes' webhooks go nowhere; nothing listens there
-    server = serve_sandbox(available_apps(seed=12))
+    apps = available_apps(seed=12)
+    for app in apps.values():  # a few failures, so the clients log their retries (with what they sent and got)
+        app.faults.configure({"error_rate": 0.05, "burst_429": 1, "retry_after": 0.05, "seed": 12})
+    server = serve_sandbox(apps)
     Organization.objects.create(slug="demo-drill", name="Demo drill")
-    with caplog.at_level(logging.DEBUG):
+    written = io.StringIO()  # what the production console handler (with its redaction filter) writes
+    console = logging.getHandlerByName("console")
+    assert console is not None, "settings.LOGGING has no 'console' handler any more: capture the new one"
+    previous = console.setStream(written)
+    with contextlib.ExitStack() as stack:
+        stack.callback(console.setStream, previous)
+        stack.enter_context(caplog.at_level(logging.DEBUG))
         connect_demo("demo-drill", server.url, sync=False)
         connections = list(Connection.objects.filter(organization__slug="demo-drill"))
         runs = [engine.sync(c.pk, full=True) for c in connections]
@@ -55,14 +67,14 @@ def test_no_vendor_credential_shows_anywhere_after_the_demo_sync(serve_sandbox, 
     secrets = secrets_of(connections)
     assert len(secrets) >= len(connections) - 1  # one secret or more per vendor (a sandbox may take a key only)
 
-    assert not leaks(caplog.text, secrets), "in the logs"
+    assert "retry" in written.getvalue(), "no retry was logged: the drill would see no leak"
+    assert not leaks(written.getvalue(), secrets), "in the logs"
+    assert not leaks(caplog.text, secrets), "in the log records"
     dumped = io.StringIO()
     call_command("dumpdata", stdout=dumped)
     assert not leaks(dumped.getvalue(), secrets), "in dumpdata"
 
-    for model in site._registry:
-        if model._meta.app_label != "integrations":
-            continue
+    for model in site._registry:  # every admin model: a secret could be copied anywhere (history, logs, tasks)
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         pages = [base] + [f"{base}{pk}/change/" for pk in
                           model._default_manager.order_by("-pk").values_list("pk", flat=True)[:PER_MODEL]]
@@ -75,7 +87,10 @@ def test_no_vendor_credential_shows_anywhere_after_the_demo_sync(serve_sandbox, 
     api = Client(headers={"Authorization": f"Bearer {issue_key(org, name='drill', scope='write').plaintext}"})
     staff = Client()
     staff.force_login(MembershipFactory(organization=org, role=Role.ADMIN, user=UserFactory()).user)
-    urls = ["/api/v1/connections/", "/api/v1/sync-runs/?page_size=100", "/api/v1/conflicts/"]
+    # Every API page that takes no id (from the URLconf: a new one is read too), and each connection and run.
+    every = [(name, reverse(name) + "?page_size=100") for name, params in routes()
+             if not params and name not in NOT_SWEPT]
+    urls = [url for name, url in every if is_api(name)]
     urls += [f"/api/v1/connections/{c.pk}/" for c in connections] + [f"/api/v1/sync-runs/{r.pk}/" for r in runs]
     pages = ["/integrations/", "/integrations/conflicts/"] + [
         f"/integrations/{c.pk}/{page}" for c in connections for page in ("", "edit/", "runs/", "webhooks/")
@@ -85,3 +100,8 @@ def test_no_vendor_credential_shows_anywhere_after_the_demo_sync(serve_sandbox, 
             response = client.get(url)
             assert response.status_code == 200, url
             assert not leaks(response.content.decode(), secrets), url
+    for _name, url in every:  # and every other page of the portal (forms, lists, exports, the API's schema)
+        response = staff.get(url)
+        assert response.status_code < 500, url
+        assert not leaks(b"".join(response.streaming_content).decode(errors="replace") if response.streaming
+                         else response.content.decode(errors="replace"), secrets), url

@@ -51,6 +51,11 @@ PARAM_VALUES = {"vendor": lambda: sorted(registry.table()), "kind": lambda: sort
 FOREIGN = ("django.contrib.admin.", "allauth.")  # module names (the admin site is its resolver: app "admin")
 
 
+def is_api(name: str) -> bool:
+    """The API's routes (its own namespace, and the integrations API mounted under /api/v1/ without one)."""
+    return name.startswith(("api:", "connection-", "sync-run-", "conflict-"))
+
+
 def urlconf_module(resolver: URLResolver) -> str:
     conf = resolver.urlconf_name
     return (conf if isinstance(conf, str) else getattr(conf, "__name__", "")) + "."
@@ -150,10 +155,10 @@ def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(
     for name, params in routes():
         if name in NOT_SWEPT:
             continue
-        is_api = name.startswith(("api:", "connection-", "sync-run-", "conflict-"))
+        api = is_api(name)
         # The API answers a session and a key alike; a portal page answers a person (with a key only: sign in).
         clients = {"user": browser, "key": key}
-        methods = METHODS if is_api else ("get", "post")
+        methods = METHODS if api else ("get", "post")
         if not params or set(params) <= set(PARAM_VALUES):  # a page naming no record: read it, looking for B's data
             assert len(params) <= 1, f"{name}: sweep each combination of {params}"
             values = [{params[0]: v} for v in PARAM_VALUES[params[0]]()] if params else [{}]
@@ -165,7 +170,7 @@ def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(
                     response = client.get(url)
                     assert MARKER not in body(response), (who, url, response.status_code)
                     assert response.status_code < 500, (who, url, response.status_code)
-                    if who == "key" and not is_api and name not in PUBLIC:
+                    if who == "key" and not api and name not in PUBLIC:
                         assert response.status_code in (302, 403, 404, 405), (url, response.status_code)
             swept += 1
             continue
@@ -178,10 +183,10 @@ def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(
                 response = call(client, method, url)
                 statuses[method] = response.status_code
                 assert MARKER not in body(response), (who, method, url, response.status_code)
-                allowed = (404, 405) if is_api or who == "user" else (302, 403, 404, 405)
+                allowed = (404, 405) if api or who == "user" else (302, 403, 404, 405)
                 if response.status_code not in allowed:
                     refused.append((who, method.upper(), url, response.status_code))
-            if is_api or who == "user":  # the view looked the id up, and did not find it
+            if api or who == "user":  # the view looked the id up, and did not find it
                 assert 404 in statuses.values(), (who, url, statuses)
         swept += 1
     assert not refused, refused
