@@ -381,3 +381,24 @@ def test_an_updated_event_of_each_entity_refetches_that_record(client, connectio
     assert answer.status_code == 202
     process(answer.json()["delivery"])
     assert getattr(ref(connection, stream, record_id).record, field) == expected
+
+
+@pytest.mark.parametrize("choice", ["keep_ours", "take_theirs"])
+def test_a_buildium_conflict_resolved_either_way_leaves_both_sides_equal(org, connection, synced, vendor_clock, member,
+                                                                        choice):
+    from integrations.conflicts import resolve
+
+    home = ref(connection, "units", 2).record
+    homes.update_home(home, market_rent=Decimal("1111.00"))
+    vendor_clock[0] = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    synced.control("POST", "records/units/2", json={"MarketRent": 2222.0})
+    pull.run_pull(connection.pk)
+    resolve(Conflict.objects.get(), choice, member.user)
+    push.run_drain(connection.pk)
+    vendor_clock[0] = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    pull.run_pull(connection.pk)
+    home.refresh_from_db()
+    vendor_rent = next(u for u in vendor_records(synced, "units") if u["Id"] == 2)["MarketRent"]
+    expected = Decimal("1111.00") if choice == "keep_ours" else Decimal("2222.00")
+    assert (home.market_rent, Decimal(str(vendor_rent)).quantize(Decimal("0.01"))) == (expected, expected)
+    assert not Conflict.objects.filter(resolved_at__isnull=True).exists()
