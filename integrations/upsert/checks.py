@@ -71,11 +71,13 @@ def _compile(field: models.Field) -> Check | None:
     tests = [_validator(one) for one in field.validators]
     is_decimal = isinstance(field, models.DecimalField)
     exact_date = type(field) is models.DateField
+    text = types == (str,)  # CharField's to_python keeps any str, a TextChoices member too
 
     def check(value: Any) -> bool:
         if value in empty:  # full_clean skips an empty value of a field that may be blank, refuses it otherwise
             return blank
-        if type(value) not in types or (exact_date and type(value) is not dt.date):
+        if (type(value) not in types and not (text and isinstance(value, str))) or (
+                exact_date and type(value) is not dt.date):
             return False  # to_python would convert it: let full_clean say what it makes of it
         if is_decimal and not value.is_finite():
             return False

@@ -24,15 +24,17 @@ from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 Converter = Callable[[Any], Any]
+_TEXT = (str,)  # a str subclass too (a TextChoices member): CharField's to_python keeps it, psycopg writes its text
 _PLAIN: dict[type[models.Field], tuple[type, ...]] = {
-    models.CharField: (str,), models.TextField: (str,), models.SlugField: (str,), models.EmailField: (str,),
-    models.URLField: (str,), models.IntegerField: (int,), models.BigIntegerField: (int,),
+    models.CharField: _TEXT, models.TextField: _TEXT, models.SlugField: _TEXT, models.EmailField: _TEXT,
+    models.URLField: _TEXT, models.IntegerField: (int,), models.BigIntegerField: (int,),
     models.SmallIntegerField: (int,), models.PositiveIntegerField: (int,), models.PositiveSmallIntegerField: (int,),
     models.PositiveBigIntegerField: (int,), models.AutoField: (int,), models.BigAutoField: (int,),
     models.SmallAutoField: (int,), models.BooleanField: (bool,), models.DecimalField: (decimal.Decimal,),
 }
 _sequences: dict[tuple[str, str], str] = {}
-_layouts: dict[type[models.Model], tuple[list[tuple[str, Callable[[], Any]]], frozenset[str], bool]] = {}
+Layout = tuple[dict[str, Any], list[tuple[str, Callable[[], Any]]], frozenset[str], bool]
+_layouts: dict[type[models.Model], Layout] = {}
 
 
 def build(model: type[models.Model], values: dict[str, Any]) -> Any:
@@ -41,24 +43,29 @@ def build(model: type[models.Model], values: dict[str, Any]) -> Any:
     and links of a page: the attributes are filled in directly when nothing listens to the model's
     ``pre_init``/``post_init`` (Django's positional constructor otherwise)."""
     layout = _layouts.get(model)
-    if layout is None:  # a callable default (JSONField(default=dict)) is called for each instance, as Django does
-        fields = [(f.attname, f.get_default if f.has_default() and callable(f.default) else _constant(f.get_default()))
-                  for f in model._meta.concrete_fields]
-        direct = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
-        layout = _layouts[model] = (fields, frozenset(name for name, _default in fields), direct)
-    fields, names, direct = layout
+    if layout is None:
+        fields = model._meta.concrete_fields
+        layout = _layouts[model] = (
+            # a callable default (JSONField(default=dict)) is called for each instance, as Django does
+            {f.attname: f.get_default() for f in fields if not (f.has_default() and callable(f.default))},
+            [(f.attname, f.get_default) for f in fields if f.has_default() and callable(f.default)],
+            frozenset(f.attname for f in fields),
+            not (pre_init.has_listeners(model) or post_init.has_listeners(model)),
+        )
+    constants, factories, names, direct = layout
     if not values.keys() <= names:
         raise TypeError(f"{model.__name__} has no field(s) {', '.join(sorted(values.keys() - names))}")
+    state = dict(constants)
+    for attname, factory in factories:
+        if attname not in values:
+            state[attname] = factory()
+    state.update(values)
     if not direct:
-        return model(*[values[attname] if attname in values else default() for attname, default in fields])
+        return model(*[state[f.attname] for f in model._meta.concrete_fields])
     obj = model.__new__(model)
     obj._state = ModelState()
-    obj.__dict__.update({attname: default() for attname, default in fields if attname not in values}, **values)
+    obj.__dict__.update(state)
     return obj
-
-
-def _constant(value: Any) -> Callable[[], Any]:
-    return lambda: value
 
 
 def insert_new(model: type[models.Model], objs: list[Any],
@@ -113,8 +120,8 @@ def _copy(model: type[models.Model], objs: list[Any]) -> None:
             row = list(read(obj))
             kinds = tuple(map(type, row))
             if kinds not in seen:
-                if all(kind is none or allowed is None or kind in allowed for kind, allowed in zip(kinds, plain,
-                                                                                                     strict=True)):
+                if all(kind is none or allowed is None or kind in allowed or (allowed is _TEXT and issubclass(
+                        kind, str)) for kind, allowed in zip(kinds, plain, strict=True)):
                     seen.add(kinds)
                 else:
                     row = [value if allowed is None else convert(value)

@@ -28,6 +28,13 @@ from portal.core.errors import DomainError
 from portal.locations.models import Location
 
 MISSING = object()
+_TEXT, _INT = (str,), (int,)
+IDENTITY: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: _TEXT, models.TextField: _TEXT, models.SlugField: _TEXT, models.EmailField: _TEXT,
+    models.URLField: _TEXT, models.IntegerField: _INT, models.BigIntegerField: _INT, models.SmallIntegerField: _INT,
+    models.PositiveIntegerField: _INT, models.PositiveSmallIntegerField: _INT, models.PositiveBigIntegerField: _INT,
+    models.BooleanField: (bool,),
+}
 
 
 @dataclass
@@ -103,6 +110,7 @@ class Preparer:
         self.required = {f.name for f in self.model._meta.concrete_fields
                          if not f.blank and not f.has_default() and not f.is_relation and not f.primary_key}
         self.plain = [f.name for f in self.model._meta.concrete_fields if not f.is_relation]  # what full_clean checks
+        self.identity = {f.name: IDENTITY[type(f)] for f in self.model._meta.concrete_fields if type(f) in IDENTITY}
 
     def run(self, items: list[Item]) -> list[Item]:
         live = [i for i in items if i.status != "failed"]
@@ -317,7 +325,8 @@ class Preparer:
             self._set_file(item, instance, name, value, creating)
             return
         model_field = self.model._meta.get_field(name)
-        theirs = to_python(model_field, value)
+        plain = self.identity.get(name)  # to_python and canon keep a str, int or bool of a text, integer, bool field
+        theirs = value if plain is not None and type(value) in plain else to_python(model_field, value)
         ours = getattr(instance, model_field.attname)
         if name in self.shared and not creating:
             base = item.synced.get(name, MISSING)
@@ -330,7 +339,7 @@ class Preparer:
                 return  # both changed: staff decide; nothing is overwritten
             item.synced[name] = c_theirs
         elif name in self.shared:
-            item.synced[name] = canon(model_field, theirs)
+            item.synced[name] = theirs if plain is not None and type(theirs) in plain else canon(model_field, theirs)
         if ours != theirs:
             setattr(instance, model_field.attname, theirs)
             item.changed.add(name)
