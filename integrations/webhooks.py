@@ -51,6 +51,11 @@ def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> 
     if not genuine:
         logger.warning("Webhook for connection %s refused: %s", connection.pk, reason)
         return 401, {"error": f"Webhook refused: {reason}."}
+    try:  # every vendor's events are JSON: a body that is not would only fail later, in its task
+        json.loads(body)
+    except ValueError as exc:
+        logger.warning("Webhook for connection %s refused: the body is not JSON", connection.pk)
+        return 400, {"error": f"Webhook refused: the body is not JSON ({exc})."}
     key = plugin.webhook_dedupe_key(lowered, body)[:128]
     try:
         with transaction.atomic():
