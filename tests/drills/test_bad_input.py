@@ -14,6 +14,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from integrations import registry
 from integrations.buildium import webhooks as buildium
 from integrations.models import Connection, WebhookDelivery
 from portal.documents.models import Document
@@ -120,4 +121,36 @@ def test_a_webhook_for_no_such_connection_or_the_wrong_vendor_is_a_404(client, b
                 f"/integrations/webhooks/rentengine/{buildium_connection.pk}/"):
         response = client.post(url, data=body, content_type="application/json", headers=signed)
         assert response.status_code == 404 and response.json()["error"]
+    assert not WebhookDelivery.objects.exists()
+
+
+WEBHOOK_VENDORS = sorted(k for k, p in registry.available().items() if p.webhook_events)
+
+
+@pytest.mark.parametrize("vendor", WEBHOOK_VENDORS)
+def test_every_vendors_webhook_refuses_forged_unsigned_broken_and_huge_bodies(client, org, vendor):
+    """Each vendor that sends webhooks, with its own signing scheme (its sandbox signs as it would)."""
+    plugin = registry.get_plugin(vendor)
+    connection = Connection(organization=org, vendor=vendor, name=vendor, base_url="http://127.0.0.1:9")
+    connection.set_credentials(dict(plugin.demo_credentials))
+    connection.save()
+    secret = next(v for k, v in plugin.demo_credentials.items() if "webhook" in k)
+    app = plugin.sandbox_app()
+    url = f"/integrations/webhooks/{vendor}/{connection.pk}/"
+
+    def signed(body: bytes, with_secret: str) -> dict[str, str]:
+        app.webhook_secret = with_secret
+        return app.sign_webhook(body)
+
+    body = json.dumps({"EventName": "RentalUnit.Updated", "id": 7, "type": "unit.updated"}).encode()
+    cases = {
+        "forged": (body, signed(body, "not-the-secret"), (401,)),
+        "unsigned": (body, {}, (401,)),
+        "not JSON": (b"{not json", signed(b"{not json", secret), (400, 401)),
+        "over 1 MB": (b"[" + b"1," * (600 * 1024) + b"1]", signed(b"[]", secret), (413,)),
+    }
+    for case, (data, headers, statuses) in cases.items():
+        response = client.post(url, data=data, content_type="application/json", headers=headers)
+        assert response.status_code in statuses, (vendor, case, response.status_code, response.content[:300])
+        assert response.json()["error"], (vendor, case)
     assert not WebhookDelivery.objects.exists()
