@@ -80,3 +80,26 @@ def test_connect_demo_has_the_sandbox_sign_webhooks_with_the_connections_secret(
     assert buildium.webhooks.wait_idle(10)
     assert [entry["status"] for entry in buildium.webhooks.log] == [202]
     assert WebhookDelivery.objects.filter(connection=connection).count() == 1
+
+
+def test_sync_wait_drains_after_the_pull_and_keeps_each_runs_counts_apart(org, fake_sandbox):
+    """A drain the vendor slows down (429 on the push) is waited out as a push run; the pull run keeps pull counts."""
+    import httpx
+
+    from integrations.models import SyncRun
+
+    fake_sandbox.seed(2)
+    new_id = run("add", "fakevendor", "--org", org.slug, "--name", "CLI", "--base-url", fake_sandbox.base_url,
+                 "--credential", "api_key=fake-key", "--config", '{"rate_limit": {"enabled": false}}').strip()
+    run("sync", new_id, "--full", "--wait")
+    locations.create_location(org, kind="property", name="Tower", address_line1="1 Main St", city="Dayton",
+                              state="OH", postal_code="45402")
+    httpx.post(f"{fake_sandbox.base_url}/__sandbox__/faults", json={"script": [
+        {"status": 429, "count": 1, "method": "POST", "path": "/v1/properties", "retry_after": 1}]})
+    report = json.loads(run("sync", new_id, "--wait"))
+    pull = SyncRun.objects.get(pk=report["run"])
+    assert pull.kind == "pull" and pull.totals()["pushed"] == 0 and report["totals"]["pushed"] == 0
+    push = SyncRun.objects.get(pk=report["push"]["run"])
+    assert push.kind == "push" and push.status == "succeeded"
+    assert report["push"]["totals"]["pushed"] == 1 and push.totals()["fetched"] == 0
+    assert push.totals()["faults"] == 1  # the 429 was met and waited out

@@ -87,19 +87,28 @@ class Command(BaseCommand):
             self.stdout.write(f"Sync queued as run {run.pk}; follow it with: manage.py integrations status "
                               f"{connection.pk}")
             return
+        # The pull, then the drain of what it (or anyone) queued, each waited out to its end here. (Through
+        # engine.sync a drain's rate-limit wait came back as the *drain's* run id, and the retried sync then
+        # pulled into that push run.)
+        run = self.until_done(lambda run_id: engine.run_pull(connection.pk, full=full, run_id=run_id))
+        push = self.until_done(lambda run_id: engine.run_drain(connection.pk, run_id=run_id))
+        report: dict[str, Any] = {"run": run.pk, "status": run.status, "counts": run.counts, "totals": run.totals(),
+                                  "errors": run.error_count, "message": run.message}
+        if push is not None:
+            report["push"] = {"run": push.pk, "status": push.status, "totals": push.totals(),
+                              "errors": push.error_count, "message": push.message}
+        self.stdout.write(json.dumps(report, indent=2))
+        if run.status == "failed":
+            raise CommandError(run.message)
+
+    def until_done(self, step: Any) -> Any:
+        """``step(run_id)`` again after each wait the vendor asks for (bounded), as the task would reschedule."""
         run_id = None
-        for _ in range(100):  # a long Retry-After: wait it out here (bounded), as the task would reschedule
+        for _ in range(100):
             try:
-                run = engine.sync(connection.pk, full=full, run_id=run_id)
-                break
+                return step(run_id)
             except engine.Reschedule as later:
                 self.stderr.write(f"The vendor asked to wait {later.countdown:.0f}s; waiting.")
                 time.sleep(min(later.countdown, 300))
                 run_id = later.run_id
-        else:
-            raise CommandError("Gave up after 100 reschedules.")
-        self.stdout.write(json.dumps({"run": run.pk, "status": run.status, "counts": run.counts,
-                                      "totals": run.totals(), "errors": run.error_count,
-                                      "message": run.message}, indent=2))
-        if run.status == "failed":
-            raise CommandError(run.message)
+        raise CommandError("Gave up after 100 reschedules.")
