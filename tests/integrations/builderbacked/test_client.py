@@ -161,10 +161,8 @@ def test_a_429_is_waited_out_for_as_long_as_retry_after_says(make_client, bb_san
     client = make_client(sleep=lambda s: (waits.append(s), time.sleep(s)))
     client.regions()  # the token first, so the burst hits the API call
     bb_sandbox.control("POST", "faults", {"burst_429": 1, "retry_after": 1})
-    started = time.monotonic()
     assert len(client.regions()) == 5
-    assert waits == [1.0]
-    assert time.monotonic() - started >= 1.0
+    assert waits == [1.0]  # the wait asked of the sleeper is what Retry-After said
     assert bb_sandbox.stats()["429_sent"] == 1
 
 
