@@ -85,3 +85,21 @@ def test_without_a_saved_state_the_sandbox_starts_from_the_seed(tmp_path):
     finally:
         output = stop(process)
     assert "restored from the last run" not in output
+
+
+def test_a_restored_sandbox_never_hands_out_an_id_it_gave_before(tmp_path):
+    """BrikSync draws its records' UUIDs from a seeded generator: restored, it goes on where it stopped."""
+    from integrations.management.commands.vendor_sandbox import load_state, save_state
+    from integrations.registry import get_plugin
+
+    plugin = get_plugin("briksync")
+    before = plugin.sandbox_app(seed=5)
+    given = {before.new_id() for _ in range(3)}
+    save_state(before, tmp_path / "briksync.pickle")
+    expected_next = before.new_id()
+
+    after = plugin.sandbox_app(seed=5)
+    assert load_state(after, tmp_path / "briksync.pickle")
+    assert after.store.collections() == before.store.collections()
+    fresh = after.new_id()
+    assert fresh not in given and fresh == expected_next

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 import signal
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ def state_file(state_dir: Path, app: SandboxApp) -> Path:
 def save_state(app: SandboxApp, path: Path) -> None:
     """The sandbox's records and id counters, written atomically (a stop half-way never leaves a torn file)."""
     with app.store.locked() as store:
-        state = pickle.dumps({"version": STATE_VERSION, "data": store._data, "next_id": store._next_id})
+        state = pickle.dumps({"version": STATE_VERSION, "data": store._data, "next_id": store._next_id,
+                              "random": {name: rng.getstate() for name, rng in _generators(app).items()}})
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     partial.write_bytes(state)
@@ -55,7 +57,17 @@ def load_state(app: SandboxApp, path: Path) -> bool:
         store._data.update(state["data"])
         store._next_id.clear()
         store._next_id.update(state["next_id"])
+    generators = _generators(app)
+    for name, saved in state.get("random", {}).items():
+        if name in generators:
+            generators[name].setstate(saved)
     return True
+
+
+def _generators(app: SandboxApp) -> dict[str, random.Random]:
+    """The sandbox's seeded random generators: some draw new records' ids (BrikSync's and RentEngine's UUIDs), so
+    one restarted from its seed would hand out ids the portal already linked to other records."""
+    return {name: value for name, value in vars(app).items() if isinstance(value, random.Random)}
 
 
 def _stop(signum: int, frame: Any) -> None:
