@@ -13,10 +13,12 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from integrations import registry
 from integrations.buildium import webhooks as buildium
 from integrations.models import Connection, WebhookDelivery
+from portal.accounts.apikeys import issue_key
 from portal.documents.models import Document
 from portal.homes.models import Home, HomeImport
 from tests.integrations.buildium.conftest import CREDENTIALS
@@ -63,19 +65,35 @@ def test_formula_cells_are_refused_row_by_row_and_never_imported(member_client, 
     assert not Home.objects.filter(external_id__startswith="F").exists()
 
 
-@pytest.mark.parametrize(("name", "content", "error"), [
+BAD_UPLOADS = pytest.mark.parametrize(("name", "content", "error"), [
     ("deed.pdf", PDF + b"0" * (10 * 1024 * 1024), "the limit is 10 MB"),
     ("deed.pdf", b"MZ\x90\x00\x03" + b"\x00" * 2000, "is not accepted"),
     ("photo.png", HTML, "an SVG or HTML file, which is not accepted"),
     ("deed.pdf", png_bytes(), "is named like a PDF"),
     ("empty.pdf", b"", "empty"),
 ], ids=["over the limit", "a program named .pdf", "HTML named .png", "a PNG named .pdf", "empty"])
+
+
+@BAD_UPLOADS
 def test_an_oversized_or_disguised_upload_is_refused_and_nothing_is_stored(member_client, portfolio, settings, name,
                                                                            content, error):
     response = member_client.post("/documents/upload/", {"title": "Deed", "category": "other",
                                                          "home": portfolio.home.pk,
                                                          "file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Document.objects.exists()
+    stored = settings.MEDIA_ROOT
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+
+
+@BAD_UPLOADS
+def test_the_api_refuses_an_oversized_or_disguised_upload_and_stores_nothing(org, portfolio, settings, name, content,
+                                                                           error):
+    api = Client(headers={"Authorization": f"Bearer {issue_key(org, name='upload', scope='write').plaintext}"})
+    response = api.post("/api/v1/documents/", {"home": portfolio.home.pk, "title": "Deed", "category": "other",
+                                                "file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400, response.content[:500]
     assert error in response.content.decode()
     assert not Document.objects.exists()
     stored = settings.MEDIA_ROOT
