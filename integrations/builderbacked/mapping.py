@@ -271,18 +271,29 @@ def region_fields(raw: Region) -> dict[str, Any]:
     return {
         "kind": "region",
         "name": region_vendor_id(raw)[:200],
-        "display_name": (raw.get("displayName") or "").strip()[:200],
-        "abbreviation": (raw.get("abbreviatedName") or "").strip()[:20],
+        "display_name": _text(raw.get("displayName"))[:200],
+        "abbreviation": _text(raw.get("abbreviatedName"))[:20],
         "external_id": region_vendor_id(raw)[:100],
         "is_active": True,
     }
+
+
+REGION_KEY_LENGTH = 100  # a region's name is its vendor id: the longest a link (ExternalRef.vendor_id) holds
 
 
 def region_vendor_id(raw: Region) -> str:
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise MappingError(f"A region without a name cannot be used (divisions name their region): {raw!r}"[:300])
+    if len(name.strip()) > REGION_KEY_LENGTH:
+        raise MappingError(f"A region name longer than {REGION_KEY_LENGTH} characters cannot be linked: "
+                           f"{name.strip()[:60]!r}...")
     return name.strip()
+
+
+def _text(value: Any) -> str:
+    """An optional text the vendor may send as anything: only a string counts."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _envelope(body: Any, refusal: Refusal | None = None, **route: Any) -> dict[str, Any]:
