@@ -119,7 +119,7 @@ def celery_worker(env: dict[str, str], tmp_path: Path, concurrency: int = 1, nam
             [sys.executable, "-m", "celery", "-A", "tests.drills.celery_app", "worker", "--pool", "prefork",
              "--concurrency", str(concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"{name}{os.getpid()}@%h"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     worker = Worker(proc, log)
     try:
@@ -135,6 +135,9 @@ def celery_worker(env: dict[str, str], tmp_path: Path, concurrency: int = 1, nam
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+        # The worker's own session (its pid is the group's id): no pool process outlives the drill.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def child(env: dict[str, str], *args: str, timeout: float = 120) -> dict:
