@@ -10,9 +10,8 @@ tests/portal/api/test_tenancy_matrix.py holds the API router's detail matrix; th
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -22,6 +21,7 @@ from integrations import registry
 from integrations.models import Conflict, Connection, ExternalRef, SyncRun, WebhookDelivery
 from portal.accounts.apikeys import issue_key
 from portal.accounts.models import Role
+from portal.core.models import OrgOwned
 from portal.homes.models import Home, HomeImport
 from portal.homes.pickers import KINDS as picker_kinds
 from tests.conftest import build_portfolio
@@ -193,16 +193,46 @@ def test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(
     assert swept > 60  # the URLconf was really walked
 
 
-def test_nothing_of_theirs_changed(ours, theirs):
+def rows_of(org) -> dict[str, list[dict]]:
+    """Every row of every model that belongs to ``org`` (directly, or through one of its vendor connections)."""
+    rows = {}
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.get_fields()}
+        if "organization" in names:
+            qs = model._default_manager.filter(organization=org)
+        elif "connection" in names and model._meta.get_field("connection").related_model is Connection:
+            qs = model._default_manager.filter(connection__organization=org)
+        else:
+            continue
+        rows[model._meta.label] = list(qs.order_by("pk").values())
+    return rows
+
+
+def links_out_of(org) -> list[str]:
+    """Every foreign key from ``org``'s rows to a row of another organization (there must be none)."""
+    found = []
+    for model in apps.get_models():
+        if not issubclass(model, OrgOwned):
+            continue
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete and field.related_model
+                    and issubclass(field.related_model, OrgOwned)):
+                continue
+            mine = model._default_manager.filter(organization=org)
+            lookup = f"{field.name}__organization"
+            found += [f"{model._meta.label}.{field.name} of {pk}" for pk in
+                      mine.exclude(**{f"{field.name}__isnull": True}).exclude(**{lookup: org})
+                      .values_list("pk", flat=True).distinct()]
+    return found
+
+
+def test_nothing_of_theirs_changed_and_nothing_of_ours_points_at_theirs(ours, theirs, org):
+    before = rows_of(theirs["org"])
+    assert sum(map(len, before.values())) > 15, before.keys()  # B really has rows of many kinds
     test_every_url_refuses_another_organizations_ids_and_shows_none_of_its_data(ours, theirs)
-    theirs["lease"].refresh_from_db()
-    theirs["location"].refresh_from_db()
-    theirs["apikey"].refresh_from_db()
-    theirs["connection"].refresh_from_db()
-    assert theirs["lease"].status == "draft" and theirs["location"].is_active
-    assert theirs["apikey"].revoked_at is None and theirs["connection"].state == "active"
-    assert Conflict.objects.get(pk=theirs["conflict"].pk).resolved_at is None
-    assert ExternalRef.objects.get(pk=theirs["ref"].pk).missing_at_vendor_since is not None
-    assert not SyncRun.objects.filter(connection=theirs["connection"]).exclude(pk=theirs["run"].pk).exists()
-    assert theirs["home"].__class__.objects.filter(pk=theirs["home"].pk).exists()
-    assert dt.date(2026, 1, 1) == theirs["lease"].start_date
+    after = rows_of(theirs["org"])
+    changed = {label: [r for r in after[label] if r not in before[label]] +
+               [r for r in before[label] if r not in after[label]] for label in before}
+    assert not {label: rows for label, rows in changed.items() if rows}, "organization B's rows changed"
+    assert not links_out_of(org), "organization A's rows point at organization B's"
+    assert not links_out_of(theirs["org"])
