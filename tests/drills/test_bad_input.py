@@ -1,9 +1,10 @@
 """Drill: bad input at every door that takes files or bodies: a clear error each time, and nothing changed.
 
 Doors: the homes CSV import (wrong encoding, missing columns, 50,000 rows, an oversized file, binary data, formula
-cells), document uploads (oversized, disguised as another type) and the vendors' webhook endpoint (bad signature,
-stale, huge, not JSON, unknown connection). The API's own inputs are swept by schemathesis in
-tests/portal/api/test_schemathesis.py (every operation, valid and invalid bodies, no 5xx, schema held).
+cells), document uploads through the portal and the API (oversized, disguised as another type) and every webhook-
+sending vendor's endpoint (bad signature, unsigned, stale, huge, not JSON, unknown connection). The API's own inputs
+are swept by schemathesis in tests/portal/api/test_schemathesis.py (every operation, valid and invalid bodies, no
+5xx, schema held).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Drill: 4 worker processes, 5 connections, every sync asked for three times at once, webhooks processed alongside.
+"""Drill: 4 worker processes (2 Celery workers x 2), 5 connections, every sync asked for three times at once, webhooks
+processed alongside.
 
-Each connection has a vendor account of its own (a sandbox enforcing 5 requests a second and answering 429
-beyond it) and knows that limit. The rate budget is shared by all worker processes through the drill's Redis,
-and webhook processing (which takes no sync lock) spends the same budget as the syncs. No connection may be
-synced by two processes at once, no vendor may see more than its limit (no 429), and every connection must end
-with exactly its vendor's records.
+Each connection has a vendor account of its own (a sandbox enforcing 5 requests a second and answering 429 beyond
+it) and knows that limit. The rate budget is shared by all worker processes through the drill's Redis, and webhook
+processing (which takes no sync lock) spends the same budget as the syncs. No connection may be synced by two
+processes at once, no vendor may see more than its limit (no 429), and every connection must end with exactly its
+vendor's records.
 """
 
 from __future__ import annotations

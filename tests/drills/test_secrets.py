@@ -1,5 +1,6 @@
 """Drill: after the demo's sync (every available vendor, through its sandbox, as `make run` does it), no vendor
-credential shows anywhere: logs, `dumpdata` of everything, admin pages, API output, the staff pages.
+credential shows anywhere: the logs as written, `dumpdata` of everything, every admin page, every API and portal
+page.
 
 The secrets looked for are every secret credential field of every connection, and every OAuth access token the
 clients obtained during the sync. tests/integrations/test_credentials.py checks each door on a failing fake

@@ -1,9 +1,11 @@
-"""Drill: a real Celery worker's pool process is SIGKILLed at a random page of a 50-page sync.
+"""Drill: a real Celery worker's pool process is SIGKILLed at a random page of a sync of 50 unit pages (after 5
+property pages).
 
 The worker runs Lintel's production task settings (late acks, reject on worker lost, prefetch 1), so the broker
-hands the task back and a new pool process runs it again: it must resume from the last committed page and end with
-exactly the vendor's records. tests/integrations/test_worker_killed.py covers the plain process killed and rerun
-by hand; this one goes through the broker and the worker's own recovery.
+hands the task back and a new pool process runs it again: it must resume from the last committed page (streams
+already done are not pulled again) and end with exactly the vendor's records, fetching one page twice at most.
+tests/integrations/test_worker_killed.py covers the plain process killed and rerun by hand; this one goes through
+the broker and the worker's own recovery.
 """
 
 from __future__ import annotations
