@@ -192,3 +192,11 @@ def test_a_location_page_shows_its_vendor_links(admin_client, fake_connection, f
     ref = ExternalRef.objects.get(stream="properties")
     page = admin_client.get(reverse("locations:edit", args=[ref.object_id])).content.decode()
     assert "Vendor links" in page and f"<code>{ref.vendor_id}</code>" in page and "Fake" in page
+
+
+def test_a_vendor_without_webhooks_shows_no_webhook_url_or_log(admin_client, fake_connection, monkeypatch):
+    url = reverse("integrations:connection", args=[fake_connection.pk])
+    assert "Webhook URL" in admin_client.get(url).content.decode()
+    monkeypatch.setattr(type(fake_connection.plugin), "webhook_events", False)
+    page = admin_client.get(url).content.decode()
+    assert "Webhook URL" not in page and "Webhook log" not in page and "deliveries in the last" not in page
