@@ -51,11 +51,10 @@ def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> 
     if not genuine:
         logger.warning("Webhook for connection %s refused: %s", connection.pk, reason)
         return 401, {"error": f"Webhook refused: {reason}."}
-    try:  # every vendor's events are JSON: a body that is not would only fail later, in its task
-        json.loads(body)
-    except ValueError as exc:
-        logger.warning("Webhook for connection %s refused: the body is not JSON", connection.pk)
-        return 400, {"error": f"Webhook refused: the body is not JSON ({exc})."}
+    problem = _unreadable(plugin, body)
+    if problem:  # it would only fail later, in its task, where the vendor never hears of it
+        logger.warning("Webhook for connection %s refused: %s", connection.pk, problem)
+        return 400, {"error": f"Webhook refused: {problem}."}
     key = plugin.webhook_dedupe_key(lowered, body)[:128]
     try:
         with transaction.atomic():
@@ -67,6 +66,24 @@ def receive(connection: Connection, headers: Mapping[str, str], body: bytes) -> 
     except IntegrityError:
         return 200, {"status": "duplicate"}
     return 202, {"status": "accepted", "delivery": delivery.pk}
+
+
+def _unreadable(plugin: Any, body: bytes) -> str | None:
+    """Why a genuine body cannot be an event: the plug-in cannot parse it, or finds no event in it and it is not
+    even JSON. None when it may be one; any other surprise is left to processing, which records it."""
+    try:
+        events = plugin.parse_webhook(body)
+    except ValueError as exc:  # JSON and Unicode errors among them
+        return f"the body cannot be read ({exc})"
+    except Exception:
+        return None
+    if events:
+        return None
+    try:
+        json.loads(body)
+    except ValueError as exc:
+        return f"the body is not JSON ({exc})"
+    return None
 
 
 def waiting_deliveries(limit: int = 500) -> list[int]:
