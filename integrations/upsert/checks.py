@@ -32,6 +32,9 @@ _TYPES: dict[type[models.Field], tuple[type, ...]] = {
     models.PositiveBigIntegerField: (int,), models.BooleanField: (bool,), models.DecimalField: (decimal.Decimal,),
     models.DateTimeField: (dt.datetime,), models.DateField: (dt.date,),
 }
+_SIMPLE = (v.MaxLengthValidator, v.MinLengthValidator, v.MaxValueValidator, v.MinValueValidator,
+           v.ProhibitNullCharactersValidator)
+MEMO = 10_000  # valid values remembered per field
 _compiled: dict[type[models.Model], dict[str, tuple[str, Check | None]]] = {}
 
 
@@ -69,6 +72,12 @@ def _compile(field: models.Field) -> Check | None:
     if field.choices is not None:
         choices = frozenset(key for key, _label in field.flatchoices)
     tests = [_validator(one) for one in field.validators]
+    # Values that passed validators which are Django's own (pure: a regex, digit counts) are remembered, so a value
+    # many records share (a state, a postal code, a number of bathrooms) is checked once per process.
+    pure = all(type(one).__module__ == "django.core.validators" and not callable(getattr(one, "limit_value", None))
+               for one in field.validators)  # a callable limit (a date not in the past) may change its answer
+    slow = [one for one in field.validators if type(one) not in _SIMPLE]
+    memo: set[tuple[type, Any]] | None = set() if slow and pure else None
     is_decimal = isinstance(field, models.DecimalField)
     exact_date = type(field) is models.DateField
     text = types == (str,)  # CharField's to_python keeps any str, a TextChoices member too
@@ -81,11 +90,17 @@ def _compile(field: models.Field) -> Check | None:
             return False  # to_python would convert it: let full_clean say what it makes of it
         if is_decimal and not value.is_finite():
             return False
+        if memo is not None:
+            key = (type(value), str(value) if is_decimal else value)  # Decimal("2.5") and ("2.50") differ in digits
+            if key in memo:
+                return True
         if choices is not None and value not in choices:
             return False
-        for test in tests:  # noqa: SIM110 - a loop, not a generator: this runs 100,000 times a pull
+        for test in tests:  # a loop, not a generator: this runs 100,000 times a pull
             if not test(value):
                 return False
+        if memo is not None and len(memo) < MEMO:
+            memo.add(key)
         return True
 
     return check

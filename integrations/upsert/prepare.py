@@ -140,10 +140,12 @@ class Preparer:
     # --- lookups (one query each) ---------------------------------------------------------------------------
     def _resolve_refs(self, items: list[Item]) -> dict[tuple[str, str], Any]:
         wanted: set[tuple[str, str]] = set()
+        parents: set[tuple[str, str]] = set()
         for item in items:
             assert item.mapped is not None
-            wanted.update((r.stream, r.vendor_id) for r in item.mapped.parents.values())
+            parents.update((r.stream, r.vendor_id) for r in item.mapped.parents.values())
             wanted.update((r.stream, r.vendor_id) for refs in item.mapped.links.values() for r in refs)
+        wanted |= parents
         portal = {w for w in wanted if w[0].startswith(PORTAL_REF_PREFIX)}
         resolved = self._portal_targets(portal)
         wanted -= portal
@@ -155,17 +157,25 @@ class Preparer:
             by_stream.setdefault(stream, []).append(vid)
         for stream, vids in by_stream.items():
             q |= Q(stream=stream, vendor_id__in=vids)
-        rows = ExternalRef.objects.filter(q, connection=self.connection).select_related("content_type")
+        rows = ExternalRef.objects.filter(q, connection=self.connection).values_list(
+            "stream", "vendor_id", "content_type_id", "object_id")
         ids_by_model: dict[type[models.Model], set[int]] = {}
         keyed: dict[tuple[str, str], tuple[type[models.Model], int]] = {}
-        for row in rows:
-            model = row.content_type.model_class()
-            ids_by_model.setdefault(model, set()).add(row.object_id)
-            keyed[(row.stream, row.vendor_id)] = (model, row.object_id)
+        whole: set[type[models.Model]] = set()  # models some record's parent is of: loaded as instances
+        for stream, vid, ct_id, object_id in rows:
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            ids_by_model.setdefault(model, set()).add(object_id)
+            keyed[(stream, vid)] = (model, object_id)
+            if (stream, vid) in parents:
+                whole.add(model)
         loaded: dict[tuple[type[models.Model], int], Any] = {}
         for model, ids in ids_by_model.items():
-            for obj in model._default_manager.filter(pk__in=ids):
-                loaded[(model, obj.pk)] = obj
+            if model in whole:
+                for obj in model._default_manager.filter(pk__in=ids):
+                    loaded[(model, obj.pk)] = obj
+            else:  # only linked to (a lease's tenants): that it exists is all a link needs
+                for pk in model._default_manager.filter(pk__in=ids).values_list("pk", flat=True):
+                    loaded[(model, pk)] = pk
         return {**resolved, **{key: loaded[target] for key, target in keyed.items() if target in loaded}}
 
     def _portal_targets(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
