@@ -75,3 +75,12 @@ def test_a_plain_valid_home_takes_the_fast_path():
     names = [f.name for f in fields_of(Home) if f.editable]
     assert surely_valid(Home, home, names)
     home.full_clean(exclude=["organization", "location"], validate_unique=False, validate_constraints=False)
+
+
+def test_a_remembered_valid_value_does_not_vouch_for_another_that_compares_equal():
+    home = build(Home, {"bathrooms": Decimal("2.5"), "state": "OH"})
+    assert surely_valid(Home, home, ["bathrooms", "state"])
+    assert surely_valid(Home, home, ["bathrooms", "state"])  # the second time from memory
+    home.bathrooms = Decimal("2.50")  # equal to 2.5, but two decimal places where the field keeps one
+    assert not surely_valid(Home, home, ["bathrooms"])
+    assert not full_clean_passes(home, "bathrooms")
