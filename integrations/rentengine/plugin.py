@@ -17,6 +17,8 @@ from integrations.rentengine import mapping, mapping_out, webhooks
 from integrations.rentengine.client import RentEngineClient
 from integrations.rentengine.sandbox import DEMO_ACCOUNT_ID, DEMO_TOKEN, DEMO_WEBHOOK_KEY, RentEngineSandbox
 from integrations.rentengine.types import STRUCTURE_TYPES
+from portal.accounts.scoping import Tenant, scoped
+from portal.locations.models import Kind, Location
 
 ADDRESS = ["address_line1", "city", "state", "postal_code"]
 
@@ -50,6 +52,23 @@ def _fetch_units(client: RentEngineClient, cursor: dict[str, Any] | None, since:
 def _fetch_unit(client: RentEngineClient, vendor_id: str) -> dict[str, Any] | None:
     unit = client.get_unit(vendor_id)
     return _annotate(client, [dict(unit)])[0] if unit is not None else None
+
+
+def choose_default_location(connection: Any) -> str:
+    """Most RentEngine units (single-family homes) have no multifamily property: without a default location every
+    one of them is reported on each run instead of pulled. Set the organization's first neighborhood (a property
+    only when it has none) unless the connection already names one; returns what was done."""
+    options = connection.options
+    if options.get("default_location_id") not in (None, ""):
+        return f"default location for units without a multifamily property: {options['default_location_id']} (kept)"
+    local = scoped(Location, Tenant(connection.organization))
+    chosen = (local.filter(kind=Kind.NEIGHBORHOOD).order_by("pk").first()
+              or local.filter(kind=Kind.PROPERTY).order_by("pk").first())
+    if chosen is None:
+        return "no neighborhood or property to put units without a multifamily property under: they are reported"
+    connection.config = {**(connection.config or {}), "options": {**options, "default_location_id": chosen.pk}}
+    connection.save(update_fields=["config"])
+    return f"default location for units without a multifamily property: {chosen.name} ({chosen.kind} {chosen.pk})"
 
 
 class RentEnginePlugin(Plugin):
@@ -126,6 +145,9 @@ class RentEnginePlugin(Plugin):
 
     def webhook_dedupe_key(self, headers: Mapping[str, str], raw_body: bytes) -> str:
         return webhooks.dedupe_key(raw_body) or super().webhook_dedupe_key(headers, raw_body)
+
+    def demo_setup(self, connection: Any) -> str | None:
+        return choose_default_location(connection)
 
     def sandbox_app(self, **options: Any) -> RentEngineSandbox:  # type: ignore[override]
         return RentEngineSandbox(**options)
