@@ -48,9 +48,9 @@ class BrikSyncPlugin(Plugin):
     display_name = "BrikSync PropOS"
     client_class = BrikSyncClient
     default_base_url = "https://briksync.com/api"
-    # "General API: 100 requests per minute per user or IP". The key's user (or this server's address) may spend
-    # some of that budget elsewhere: the plug-in keeps 10 % of it free (README.md, Limits).
-    rate_limit = RateSpec(90, 60.0)
+    # "General API: 100 requests per minute per user or IP", the budget the sandbox enforces too. A key whose user
+    # (or this server's address) spends some of it elsewhere gets a share per connection (README.md, Limits).
+    rate_limit = RateSpec(100, 60.0)
     demo_credentials = {"api_key": DEMO_API_KEY}
     webhook_events = False
     credential_fields = (

@@ -11,6 +11,8 @@ from integrations.base import AuthError, RateLimited, Rejected, VendorError
 from integrations.briksync import streams
 from integrations.briksync.sandbox import BrikSyncSandbox
 from integrations.briksync.sandbox_data import pdf_bytes
+from integrations.models import Connection
+from tests.integrations.briksync.conftest import CREDENTIALS
 
 
 def read_all(client, resource: str) -> list[str]:
@@ -216,3 +218,23 @@ def test_deleting_a_document_twice_is_fine(briksync):
         client.delete_document(doc["id"])
         client.delete_document(doc["id"])
         assert client.get("documents", doc["id"]) is None
+
+
+def test_a_sync_within_the_plugins_declared_limit_never_meets_brik_syncs_429(org, serve_sandbox):
+    """The plug-in's RateSpec through the engine's shared limiter keeps whole pulls under the sandbox's enforced
+    limit (BrikSync's documented 100 requests a minute)."""
+    from integrations.base import RateSpec
+    from integrations.briksync.plugin import BrikSyncPlugin
+    from integrations.pull import run_pull
+
+    app = BrikSyncSandbox(seed=30)  # the documented limit is on
+    assert BrikSyncPlugin.rate_limit == app.rate_limit == RateSpec(100, 60.0)  # what BrikSync documents
+    connection = Connection(organization=org, vendor="briksync", name="BrikSync sandbox",
+                            base_url=serve_sandbox({"/briksync": app}).url_for("/briksync"),
+                            config={"options": {"page_size": 10}})  # no rate_limit: the plug-in's own limit
+    connection.set_credentials(CREDENTIALS)
+    connection.save()
+    for _ in range(3):  # back to back: unthrottled, these requests come faster than 100 a minute
+        run = run_pull(connection.pk, full=True)
+        assert run.status in ("succeeded", "partial"), run.message
+    assert app.stats["requests"] >= 30 and app.stats.get("429_sent", 0) == 0
