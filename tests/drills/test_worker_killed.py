@@ -50,9 +50,13 @@ def pages_fetched(app) -> int:
     return sum(app.stats.get(key, 0) for key in LISTS)
 
 
+@pytest.mark.parametrize("victim", ["pool process", "whole worker"])
 def test_a_worker_killed_at_a_random_page_resumes_through_the_broker_and_ends_equal_to_the_vendor(
-    drill_env, fake_sandbox, tmp_path
+    drill_env, fake_sandbox, tmp_path, victim
 ):
+    """"pool process": the process running the task is killed; the worker forks a new one and the broker hands the
+    task back at once (reject on worker lost). "whole worker": the worker and its pool are killed; a new worker is
+    started and the task comes again, as the broker redelivers it once its visibility timeout is over."""
     seed = int(os.environ.get("DRILL_SEED") or random.randrange(1_000_000))
     total = PROPERTY_PAGES + PAGES
     # Any page of the sync but the last (killed there, the sync may have ended before the signal lands).
@@ -61,20 +65,31 @@ def test_a_worker_killed_at_a_random_page_resumes_through_the_broker_and_ends_eq
     httpx.post(f"{fake_sandbox.base_url}/__sandbox__/faults", json={"latency_ms": 25})
     connection = str(child(drill_env, "connect", "kill-test", "Killed", fake_sandbox.base_url)["connection"])
 
-    with celery_worker(drill_env, tmp_path, concurrency=1) as worker:
+    with celery_worker(drill_env, tmp_path, concurrency=1, name="first") as worker:
         child(drill_env, "publish", "sync_connection", connection, "true")
         # The kill lands while page kill_at is in flight (the sandbox counts a request before its latency).
         wait_until(lambda: pages_fetched(fake_sandbox) >= kill_at, 60, f"page {kill_at}", every=0.002)
         victims = worker.pool_pids()
         assert len(victims) == 1, worker.output()
-        os.kill(victims[0], signal.SIGKILL)
-        wait_until(lambda: victims[0] not in worker.pool_pids() and worker.pool_pids(), 30, "a new pool process")
-        runs = child(drill_env, "wait-run", connection, "pull", "60")["runs"]
+        if victim == "pool process":
+            os.kill(victims[0], signal.SIGKILL)
+            wait_until(lambda: victims[0] not in worker.pool_pids() and worker.pool_pids(), 30, "a new pool process")
+            runs = child(drill_env, "wait-run", connection, "pull", "60")["runs"]
+        else:
+            os.killpg(worker.proc.pid, signal.SIGKILL)  # the worker's own session: it and its pool
+            worker.proc.wait(timeout=10)
+    log = worker.output()
+    if victim == "whole worker":
+        with celery_worker(drill_env, tmp_path, concurrency=1, name="second") as again:
+            child(drill_env, "publish", "sync_connection", connection, "true")  # the task, redelivered
+            runs = child(drill_env, "wait-run", connection, "pull", "60")["runs"]
+        log += again.output()
 
     context = (f"(DRILL_SEED={seed}, killed at page {kill_at} of {total}); stats {dict(fake_sandbox.stats)}; "
-               f"runs: {runs}; worker log: {worker.output()}")
+               f"runs: {runs}; worker log: {log}")
     assert [r["status"] for r in runs if r["kind"] == "pull"][-1] == "succeeded", context
-    assert "WorkerLostError" in worker.output() or "SIGKILL" in worker.output(), context
+    if victim == "pool process":
+        assert "WorkerLostError" in log or "SIGKILL" in log, context
     # The killed run does not stay "running" for ever: it is closed, naming the run that resumed it.
     assert [r["status"] for r in runs if r["kind"] == "pull"] == ["failed", "succeeded"], context
     assert "Interrupted" in runs[0]["message"], context
