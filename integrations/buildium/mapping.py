@@ -11,6 +11,7 @@ from typing import Any
 
 from integrations.base import Mapped, MappingError, Ref
 from integrations.buildium import values as v
+from portal.leases.models import TRANSITIONS
 
 INT32_MAX = 2_147_483_647
 
@@ -47,6 +48,13 @@ BATHROOMS: dict[str | None, Decimal | None] = {
 # LeaseStatus: Buildium derives it from the dates; a Future lease is signed but not started, which the portal
 # calls a draft (it becomes active on its start date); Past is a lease that ran its course: ended.
 LEASE_STATUS: dict[str | None, str] = {"Future": "draft", "Active": "active", "Past": "ended"}
+# Buildium's status is coarser than the portal's: each mapped value is already said by these portal statuses (a
+# renewed lease is Active at Buildium, a terminated one Past once its dates ran out).
+LEASE_STATUS_SATISFIED_BY: dict[str, frozenset[str]] = {
+    "draft": frozenset({"draft"}),
+    "active": frozenset({"active", "renewed"}),
+    "ended": frozenset({"ended", "terminated"}),
+}
 LEASE_TYPE: dict[str | None, str | None] = {
     "Fixed": "fixed",
     "FixedWithRollover": "fixed_with_rollover",
@@ -248,3 +256,15 @@ def map_file(raw: dict[str, Any], file_url: str) -> Mapped:
         "external_url": file_url,
     }
     return Mapped(fields=fields, parents={field: Ref(stream, _ref_id(entity, "Id"))})
+
+
+def settle_lease_status(ours: str, theirs: str) -> str:
+    """Compare a pulled lease status (mapped from Buildium's LeaseStatus) with the portal's: "keep" when the portal's
+    already says it (renewed for Active, terminated for Past), "take" for a move the lease lifecycle allows (active ->
+    ended when the lease's dates ran out at Buildium), else "conflict": Buildium contradicts the portal (a lease the
+    portal ended or terminated early whose dates Buildium still counts as current), which only staff can settle."""
+    if ours in LEASE_STATUS_SATISFIED_BY.get(theirs, ()):
+        return "keep"
+    if theirs in TRANSITIONS.get(ours, ()):
+        return "take"
+    return "conflict"

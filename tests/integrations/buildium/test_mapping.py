@@ -247,3 +247,24 @@ def test_unit_and_property_files_attach_to_the_home_and_the_location_with_a_cate
 def test_an_unmappable_file_is_refused_with_the_reason(reason, record):
     with pytest.raises(MappingError, match=reason):
         mapping.map_file(record, FILE_URL)
+
+
+@pytest.mark.parametrize(("ours", "vendor", "verdict"), [
+    ("terminated", "Past", "keep"), ("ended", "Past", "keep"),  # Past is said by either end of a lease
+    ("renewed", "Active", "keep"), ("active", "Active", "keep"), ("draft", "Future", "keep"),
+    ("active", "Past", "take"), ("renewed", "Past", "take"), ("draft", "Active", "take"),  # lifecycle moves
+    ("ended", "Active", "conflict"), ("terminated", "Active", "conflict"),  # ended here, still running there
+    ("active", "Future", "conflict"), ("draft", "Past", "conflict"), ("terminated", "Future", "conflict"),
+])
+def test_a_pulled_lease_status_is_kept_taken_or_a_conflict_against_the_portals(ours, vendor, verdict):
+    theirs = mapping.LEASE_STATUS[vendor]
+    assert mapping.settle_lease_status(ours, theirs) == verdict
+
+
+def test_every_verdict_to_take_is_a_move_the_lease_lifecycle_allows():
+    from portal.leases.models import TRANSITIONS, LeaseStatus
+
+    for ours in LeaseStatus.values:
+        for theirs in set(mapping.LEASE_STATUS.values()):
+            verdict = mapping.settle_lease_status(ours, theirs)
+            assert (verdict == "take") == (theirs in TRANSITIONS[ours] and verdict != "keep"), (ours, theirs)
