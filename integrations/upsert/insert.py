@@ -147,9 +147,11 @@ def _target(field: models.Field) -> models.Field:
 
 
 def _copyable(model: type[models.Model]) -> bool:
+    """PostgreSQL, a serial key, and no column the database computes (generated, db_default): bulk_create otherwise."""
     pk = model._meta.pk
-    return connection.vendor == "postgresql" and type(pk) in (models.AutoField, models.BigAutoField,
-                                                               models.SmallAutoField)
+    return connection.vendor == "postgresql" and type(pk) in (
+        models.AutoField, models.BigAutoField, models.SmallAutoField) and not any(
+        f.generated or f.db_default is not models.NOT_PROVIDED for f in model._meta.concrete_fields)
 
 
 def _sequence(model: type[models.Model]) -> str:
