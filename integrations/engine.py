@@ -14,11 +14,12 @@ from integrations.models import Connection, ConnectionState, ExternalRef, Outbox
 from integrations.models_runs import RunKind
 from integrations.pull import run_pull
 from integrations.push import due, run_drain
-from integrations.runs import Reschedule, describe
+from integrations.runs import Reschedule, close_abandoned, describe
 
 __all__ = [
     "Reschedule",
     "clear_missing",
+    "close_abandoned",
     "due_connections",
     "resolve_conflict",
     "run_confirm",
@@ -33,11 +34,26 @@ process_webhook = webhooks.process
 run_confirm = confirm.run_confirm
 
 
-def sync(connection_id: int, full: bool = False, run_id: int | None = None) -> SyncRun:
-    """A pull, then a drain of whatever the pull (or anyone) queued for this connection."""
-    run = run_pull(connection_id, full=full, run_id=run_id)
-    run_drain(connection_id)
-    return run
+def sync(connection_id: int, full: bool = False, run_id: int | None = None, step: str = "pull") -> SyncRun | None:
+    """A pull, then a drain of whatever the pull (or anyone) queued for this connection, each its own run.
+
+    A vendor's wait raises Reschedule naming the step that waits (``wait.step``) and that step's run
+    (``wait.run_id``): call again with both to resume there, so a waiting push is never resumed as a pull.
+    Returns the pull run (the push run when resuming the push)."""
+    run = None
+    if step == "pull":
+        try:
+            run = run_pull(connection_id, full=full, run_id=run_id)
+        except Reschedule as wait:
+            wait.step = "pull"
+            raise
+        run_id = None
+    try:
+        push = run_drain(connection_id, run_id=run_id)
+    except Reschedule as wait:
+        wait.step = "push"
+        raise
+    return run or push
 
 
 def test_connection(connection: Connection) -> tuple[bool, str]:

@@ -50,15 +50,31 @@ def due(connection_id: int, now: dt.datetime | None = None) -> Any:
     )
 
 
+BUSY_RETRY = 15.0  # seconds before a resumed drain that found another sync running tries again
+
+
 def run_drain(connection_id: int, run_id: int | None = None, now: dt.datetime | None = None) -> SyncRun | None:
+    """Send the connection's due outbox entries as one push run. ``run_id``: the waiting run a rescheduled task
+    resumes. A new request while a push run waits for its task is coalesced into it (None, no new run): that run
+    reads the outbox afresh when it resumes."""
     connection = Connection.objects.get(pk=connection_id)
-    if not connection.is_active or not due(connection_id, now).exists():
+    resumed = SyncRun.objects.filter(pk=run_id, connection=connection, kind="push").first() if run_id else None
+    if resumed is not None and resumed.is_finished and resumed.status != "failed":
+        resumed = None  # a redelivered task of a run that ended: an ordinary request
+    if resumed is None and runs.open_run(connection_id, "push", now) is not None:
         return None
+    if not connection.is_active:
+        return runs.skip(resumed, f"Connection is paused: {connection.paused_reason}") if resumed else None
+    if not due(connection_id, now).exists():
+        return _close(resumed, "Nothing left to push: another run sent the rest.") if resumed else None
     try:
         holder = locking.acquire(connection.pk)
-    except locking.Busy:
-        return None  # the running sync's own drain or the next dispatch picks these up
-    run = runs.start(connection, "push", run_id=run_id)
+    except locking.Busy as exc:
+        if resumed is None:
+            return None  # the running sync's own drain or the next dispatch picks these up
+        runs.wait(resumed, f"{exc} Trying again shortly.", BUSY_RETRY)
+        raise runs.Reschedule(BUSY_RETRY, resumed.pk) from exc
+    run = runs.start(connection, "push", run_id=resumed.pk if resumed else None)
     try:
         with opened(connection) as ctx, acting_as(ctx.actor):
             seen: set[int] = set()
@@ -81,6 +97,14 @@ def run_drain(connection_id: int, run_id: int | None = None, now: dt.datetime | 
         return run
     finally:
         locking.release(connection.pk, holder)
+    return runs.finish(run)
+
+
+def _close(run: SyncRun, message: str) -> SyncRun:
+    """A resumed run with nothing (more) to do: finished with what it did before it waited, else skipped."""
+    if not run.counts:
+        return runs.skip(run, message)
+    run.message = message
     return runs.finish(run)
 
 

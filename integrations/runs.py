@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils import timezone
 from integrations import health
 from integrations.errors import VendorError
 from integrations.models import Connection, SyncRun
-from integrations.models_runs import RunStatus
+from integrations.models_runs import RunKind, RunStatus
 
 logger = logging.getLogger("integrations.engine")
 
@@ -21,6 +22,7 @@ class Reschedule(Exception):
         super().__init__(f"retry in {countdown:.1f}s")
         self.countdown = countdown
         self.run_id = run_id
+        self.step: str | None = None  # engine.sync: which of its runs ("pull" or "push") is waiting
 
 
 def start(connection: Connection, kind: str, full: bool = False, run_id: int | None = None) -> SyncRun:
@@ -58,10 +60,71 @@ def fail(run: SyncRun, exc: BaseException) -> SyncRun:
     return run
 
 
-def wait(run: SyncRun, exc: BaseException) -> SyncRun:
-    run.status, run.message = RunStatus.WAITING, describe(exc)
+def wait(run: SyncRun, exc: BaseException | str, countdown: float | None = None) -> SyncRun:
+    """The run's task comes back in ``countdown`` s (the vendor's Retry-After by default); the time it is expected is
+    kept on the run, so a run whose task never came back is told from one still waiting (``close_abandoned``)."""
+    countdown = countdown if countdown is not None else (getattr(exc, "retry_after", None) or 60.0)
+    run.status = RunStatus.WAITING
+    run.message = exc if isinstance(exc, str) else describe(exc)
+    run.progress = {**(run.progress or {}), "resume_at": timezone.now().timestamp() + countdown}
     run.save()
     return run
+
+
+# A waiting run whose task has not come back this long after it was due is abandoned (the task was lost).
+ABANDONED_AFTER = dt.timedelta(minutes=15)
+# A running run not holding the connection's lock (webhook, confirm) and started this long ago was interrupted.
+UNLOCKED_RUN_MAX = dt.timedelta(hours=1)
+
+
+def abandoned(run: SyncRun, now: dt.datetime) -> bool:
+    resume_at = (run.progress or {}).get("resume_at")
+    if isinstance(resume_at, int | float):
+        return resume_at + ABANDONED_AFTER.total_seconds() < now.timestamp()
+    return run.created_at < now - ABANDONED_AFTER - UNLOCKED_RUN_MAX  # waiting since before resume_at was kept
+
+
+def open_run(connection_id: int, kind: str, now: dt.datetime | None = None) -> SyncRun | None:
+    """The connection's queued or waiting run of this kind whose task is still to come (not abandoned)."""
+    now = now or timezone.now()
+    for run in SyncRun.objects.filter(connection_id=connection_id, kind=kind,
+                                      status__in=[RunStatus.QUEUED, RunStatus.WAITING]).order_by("pk"):
+        if run.status == RunStatus.QUEUED or not abandoned(run, now):
+            return run
+    return None
+
+
+def close_abandoned(now: dt.datetime | None = None) -> list[int]:
+    """Runs that can no longer end by themselves, closed as failed with the reason (the dispatcher calls this):
+    waiting runs whose task did not come back by long after it was due, and running runs whose process is gone
+    (a pull or push running longer than the lock's lease without holding the lock; any other kind after an hour).
+    A task that does come back later reopens its run and finishes it."""
+    from integrations.locking import ttl
+
+    now = now or timezone.now()
+    closed = []
+    for run in SyncRun.objects.filter(status=RunStatus.WAITING).order_by("pk"):
+        if abandoned(run, now) and SyncRun.objects.filter(pk=run.pk, status=RunStatus.WAITING).update(
+                status=RunStatus.FAILED, finished_at=now,
+                message=f"Abandoned: its task did not come back to resume it ({run.message}). Anything it was "
+                        f"to do goes with the next run."):
+            closed.append(run.pk)
+    for run in SyncRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=now - ttl()).select_related(
+            "connection").order_by("pk"):
+        connection = run.connection
+        if run.kind in (RunKind.PULL, RunKind.PUSH):
+            locked = connection.lock_holder and connection.lock_expires_at and connection.lock_expires_at >= now
+            if locked:
+                continue  # it, or a sync that will close it (pull), is running
+        elif run.started_at >= now - UNLOCKED_RUN_MAX:
+            continue
+        if SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED, finished_at=now,
+                message="Interrupted: the process running it stopped (closed by the dispatcher)."):
+            closed.append(run.pk)
+    if closed:
+        logger.warning("Closed runs that could no longer finish: %s", closed)
+    return closed
 
 
 def note_faults(run: SyncRun, stream: str, client: object) -> None:

@@ -16,12 +16,14 @@ logger = logging.getLogger("integrations.tasks")
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="integrations.sync_connection")
-def sync_connection(self, connection_id: int, full: bool = False, run_id: int | None = None) -> int | None:
+def sync_connection(self, connection_id: int, full: bool = False, run_id: int | None = None,
+                    step: str = "pull") -> int | None:
     try:
-        return engine.sync(connection_id, full=full, run_id=run_id).pk
-    except engine.Reschedule as wait:
+        run = engine.sync(connection_id, full=full, run_id=run_id, step=step)
+    except engine.Reschedule as wait:  # resumed at the step that waits, in that step's own run
         raise self.retry(countdown=wait.countdown, kwargs={"connection_id": connection_id, "full": full,
-                                                           "run_id": wait.run_id}) from None
+                                                           "run_id": wait.run_id, "step": wait.step}) from None
+    return run.pk if run else None
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="integrations.drain_outbox")
@@ -55,17 +57,19 @@ def schedule_confirm(connection_id: int) -> None:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="integrations.process_webhook")
-def process_webhook(self, delivery_id: int) -> int | None:
+def process_webhook(self, delivery_id: int, run_id: int | None = None) -> int | None:
     try:
-        run = engine.process_webhook(delivery_id)
-    except engine.Reschedule as wait:
-        raise self.retry(countdown=wait.countdown) from None
+        run = engine.process_webhook(delivery_id, run_id=run_id)
+    except engine.Reschedule as wait:  # resumed in the same run (a new one each time left the old one waiting)
+        raise self.retry(countdown=wait.countdown, kwargs={"delivery_id": delivery_id,
+                                                           "run_id": wait.run_id}) from None
     return run.pk if run else None
 
 
 @shared_task(name="integrations.dispatch_due")
 def dispatch_due() -> dict[str, list[int]]:
-    """Run by celery beat every minute: enqueue the syncs and drains that are due."""
+    """Run by celery beat every minute: close runs that can no longer finish, enqueue the syncs and drains due."""
+    closed = engine.close_abandoned()
     pulls, drains = engine.due_connections()
     for connection_id in pulls:
         sync_connection.delay(connection_id)
@@ -83,6 +87,8 @@ def dispatch_due() -> dict[str, list[int]]:
         process_webhook.delay(delivery_id)
     if deliveries:
         due["deliveries"] = deliveries
+    if closed:
+        due["closed_runs"] = closed
     return due
 
 

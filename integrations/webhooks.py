@@ -103,15 +103,16 @@ def _publish(delivery_id: int) -> None:
     tasks.publish_after_commit(tasks.process_webhook, delivery_id)  # stored: the vendor gets its 2xx either way
 
 
-def process(delivery_id: int) -> SyncRun | None:
+def process(delivery_id: int, run_id: int | None = None) -> SyncRun | None:
     delivery = WebhookDelivery.objects.select_related("connection").get(pk=delivery_id)
+    resumed = SyncRun.objects.filter(pk=run_id, connection=delivery.connection).first() if run_id else None
     if delivery.status == DeliveryStatus.PROCESSED:
-        return None
+        return runs.skip(resumed, "The delivery was processed by another task.") if resumed else None
     connection = delivery.connection
     if not connection.is_active:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.HELD)
-        return None
-    run = runs.start(connection, "webhook")
+        return runs.skip(resumed, f"Connection is paused: {connection.paused_reason}") if resumed else None
+    run = runs.start(connection, "webhook", run_id=run_id)  # run_id: the run a rate-limited retry resumes
     try:
         events = connection.plugin.parse_webhook(delivery.body.encode())
         with opened(connection) as ctx, acting_as(ctx.actor):
