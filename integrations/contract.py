@@ -171,6 +171,10 @@ class PullStream:
     # from its options (defaults merged), for a filter that exists only when configured.
     incremental: bool | Callable[[Mapping[str, Any]], bool] = True
     match: Match | None = None  # adopt an unlinked portal record of the same natural key instead of adding one
+    # A field the vendor says more coarsely than the portal (a lease status derived from dates): on an update,
+    # settle[field](ours, theirs) -> "keep" (ours already says it), "take" (a move to make) or "conflict" (a
+    # disagreement for staff, recorded once). The vendor's value is remembered: unchanged since, it settles nothing.
+    settle: Mapping[str, Callable[[Any, Any], Literal["keep", "take", "conflict"]]] = field(default_factory=dict)
     direction: ClassVar[Literal["pull"]] = "pull"
 
 

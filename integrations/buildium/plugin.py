@@ -340,6 +340,7 @@ class BuildiumPlugin(Plugin):
                 fetch_one=lambda c, vid: c.get_lease(vid),
                 updated_at=_updated("LastUpdatedDateTime"),
                 owned_fields={"shared": SHARED["leases"]},
+                settle={"status": mapping.settle_lease_status},
             ),
             PullStream(
                 "files",

@@ -265,7 +265,7 @@ class Preparer:
         return ChainIndex({loc.pk: loc for loc in Location.objects.filter(pk__in=ids)} if ids else {})
 
     def _open_conflicts(self, refs: list[ExternalRef]) -> dict[tuple[int, str], Conflict]:
-        if not self.shared or not refs:
+        if not (self.shared or self.stream.settle) or not refs:
             return {}
         rows = Conflict.objects.filter(ref__in=refs, resolved_at__isnull=True)
         return {(c.ref_id, c.field): c for c in rows}
@@ -338,6 +338,21 @@ class Preparer:
         plain = self.identity.get(name)  # to_python and canon keep a str, int or bool of a text, integer, bool field
         theirs = value if plain is not None and type(value) in plain else to_python(model_field, value)
         ours = getattr(instance, model_field.attname)
+        settle = self.stream.settle.get(name)
+        if settle is not None and not creating:
+            c_theirs = canon(model_field, theirs)
+            if item.synced.get(name, MISSING) == c_theirs:
+                return  # what the vendor said last time (kept, taken, or settled by staff): ours stands
+            verdict = settle(ours, theirs)
+            if verdict == "conflict":
+                if item.ref is not None and (item.ref.pk, name) not in open_conflicts:
+                    item.conflicts.append((name, canon(model_field, ours), c_theirs))
+                return  # staff decide; resolving one records the vendor's value
+            item.synced[name] = c_theirs
+            if verdict == "keep":
+                return
+        elif settle is not None:
+            item.synced[name] = canon(model_field, theirs)
         if name in self.shared and not creating:
             base = item.synced.get(name, MISSING)
             c_ours, c_theirs = canon(model_field, ours), canon(model_field, theirs)

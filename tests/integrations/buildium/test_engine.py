@@ -239,3 +239,72 @@ def test_the_demo_connections_options_let_a_portal_property_reach_the_sandbox(or
     assert run.error_count == 0, run.errors
     rental = ExternalRef.objects.get(connection=demo, object_id=prop.pk).vendor_id
     assert [r["OperatingBankAccountId"] for r in vendor_records(live, "rentals") if str(r["Id"]) == rental] == [1]
+
+
+def _pushed_leases(org, connection, *specs):
+    """Leases made in the portal, one per (status, start, end), each on its own unit of one property, pushed."""
+    prop = locations.create_location(org, kind="property", name="Status Court", address_line1="9 Oak St",
+                                     city="Dayton", state="OH", postal_code="45402")
+    made = []
+    for index, (status, start, end) in enumerate(specs):
+        home = homes.create_home(org, location=prop, address_line1="9 Oak St", city="Dayton", state="OH",
+                                 postal_code="45402", unit_number=f"{index + 1}A", market_rent=Decimal("900.00"),
+                                 home_type="multi_family")
+        tenant = homes.create_person(org, first_name=f"T{index}", last_name="Lee", email=f"t{index}@example.com")
+        lease = leases.create_lease(org, home=home, tenants=[tenant], status="active", start_date=start,
+                                    end_date=end, rent=Decimal("900.00"))
+        for step in {"active": [], "renewed": ["renewed"], "ended": ["ended"],
+                     "terminated": ["terminated"]}[status]:
+            lease = leases.transition_lease(lease, step)
+        made.append(lease)
+    run = push.run_drain(connection.pk)
+    assert run is not None and run.error_count == 0, run.errors
+    return made
+
+
+def _vendor_lease(live, connection, lease) -> dict:
+    vid = ExternalRef.objects.get(connection=connection, stream="leases", object_id=lease.pk).vendor_id
+    return next(r for r in vendor_records(live, "leases") if str(r["Id"]) == vid)
+
+
+def test_buildiums_coarser_lease_status_leaves_a_status_that_already_says_it_and_makes_allowed_moves(
+        org, live, connection):
+    today = dt.date.today()
+    past, current = (today - dt.timedelta(days=400), today - dt.timedelta(days=35)), (
+        today - dt.timedelta(days=30), today + dt.timedelta(days=300))
+    terminated, ended, renewed, active = _pushed_leases(
+        org, connection, ("terminated", *past), ("ended", *past), ("renewed", *current), ("active", *current))
+    assert [_vendor_lease(live, connection, x)["LeaseStatus"] for x in (terminated, ended, renewed, active)] == [
+        "Past", "Past", "Active", "Active"]
+    # The lease's dates ran out at Buildium (edited there): Past.
+    vendor = _vendor_lease(live, connection, active)
+    live.control("POST", f"records/leases/{vendor['Id']}", json={
+        "LeaseToDate": (today - dt.timedelta(days=1)).isoformat(), "LeaseStatus": "Past"})
+    for _ in range(2):  # and again: nothing left to say
+        run = pull.run_pull(connection.pk, full=True)
+        assert not [e for e in run.errors if "status" in e["reason"]], run.errors
+        assert run.totals()["conflicts"] == 0
+    statuses = dict(Lease.objects.filter(pk__in=[terminated.pk, ended.pk, renewed.pk, active.pk]).values_list(
+        "pk", "status"))
+    assert [statuses[x.pk] for x in (terminated, ended, renewed, active)] == [
+        "terminated", "ended", "renewed", "ended"]
+    assert Lease.objects.get(pk=active.pk).history.first().actor_kind == "sync"
+
+
+def test_a_lease_ended_in_the_portal_that_buildium_still_runs_is_one_conflict_for_staff_not_an_error_each_pull(
+        org, live, connection):
+    from integrations.conflicts import resolve
+    from integrations.models import Conflict
+
+    today = dt.date.today()
+    [lease] = _pushed_leases(org, connection, ("ended", today - dt.timedelta(days=30), today + dt.timedelta(days=300)))
+    assert _vendor_lease(live, connection, lease)["LeaseStatus"] == "Active"
+    for _ in range(2):
+        run = pull.run_pull(connection.pk, full=True)
+        assert not [e for e in run.errors if "status" in e["reason"]], run.errors
+    [conflict] = Conflict.objects.filter(connection=connection, object_id=lease.pk, field="status")
+    assert (conflict.ours, conflict.theirs) == ("ended", "active")
+    resolve(conflict, "keep_ours")
+    run = pull.run_pull(connection.pk, full=True)
+    assert not run.errors and Conflict.objects.filter(connection=connection, field="status").count() == 1
+    assert Lease.objects.get(pk=lease.pk).status == "ended"
