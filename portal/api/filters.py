@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters as df
@@ -79,8 +80,23 @@ def location_filter(help_text: str = "This location and everything under it.") -
     return extend_schema_field(OpenApiTypes.INT)(subtree)
 
 
+class UtcDateTimeFilter(df.IsoDateTimeFilter):
+    """An ISO 8601 time compared in UTC. Python accepts any offset under 24 hours (``+20:45``), PostgreSQL none
+    beyond ±15:59, so the value is converted before it reaches the database; one that falls past either end of
+    the calendar in UTC (year 9999 at −05:00) is later, or earlier, than every row."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is None or value.tzinfo is None:
+            return super().filter(qs, value)
+        try:
+            value = value.astimezone(dt.UTC)
+        except OverflowError:
+            return qs.none() if value.year > 1 else qs
+        return super().filter(qs, value)
+
+
 def updated_since() -> df.IsoDateTimeFilter:
-    return df.IsoDateTimeFilter(
+    return UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte",
         label="Only rows changed at or after this time (ISO 8601); for incremental reads.",
     )

@@ -58,6 +58,21 @@ def test_status_and_type_filters(api, portfolio, second_branch):
     assert ids(api.get("/api/v1/locations/", {"kind": "region", "is_active": "true"})) == [portfolio.region.pk]
 
 
+@pytest.mark.parametrize(
+    ("since", "count"),
+    [
+        ("2000-01-01T08:30:00+20:45", 1),  # an offset Python accepts and PostgreSQL refuses: compared in UTC
+        ("2227-11-01T19:51:26.978+20:45", 0),
+        ("9999-12-31T23:00:00-05:00", 0),  # past the calendar's end in UTC: later than every row
+        ("0001-01-01T01:00:00+05:00", 1),  # before its start: earlier than every row
+    ],
+)
+def test_updated_since_with_any_offset_is_compared_in_utc(api, portfolio, since, count):
+    response = api.get("/api/v1/homes/", {"updated_since": since})
+    assert response.status_code == 200, response.content
+    assert len(ids(response)) == count
+
+
 def test_updated_since_returns_what_changed_at_or_after_the_time(api, portfolio):
     mark = timezone.now()
     Home.objects.filter(pk=portfolio.home.pk).update(updated_at=mark - dt.timedelta(hours=1))
