@@ -88,13 +88,30 @@ def _unreadable(plugin: Any, body: bytes) -> str | None:
 
 def waiting_deliveries(limit: int = 500) -> list[int]:
     """Deliveries to process again: held while their connection was paused (and it is active now), or received
-    over five minutes ago and never processed (the task was lost with its worker)."""
-    stale = timezone.now() - timezone.timedelta(minutes=5)
+    over five minutes ago and never processed (the task was lost with its worker) unless their connection's
+    webhooks are being worked through (``_working_through``): then they are queued behind, not lost."""
+    now = timezone.now()
+    stale = now - timezone.timedelta(minutes=5)
     qs = WebhookDelivery.objects.filter(
-        Q(status=DeliveryStatus.HELD) | Q(status=DeliveryStatus.RECEIVED, received_at__lt=stale),
+        Q(status=DeliveryStatus.HELD)
+        | (Q(status=DeliveryStatus.RECEIVED, received_at__lt=stale) & ~Q(connection_id__in=_working_through(now))),
         connection__state="active",
     ).order_by("received_at", "id")
     return list(qs.values_list("pk", flat=True)[:limit])
+
+
+def _working_through(now: dt.datetime) -> set[int]:
+    """Connections with a webhook run started within the lock's lease and still running, or waiting for the vendor
+    (rate limited) with its task still to come: their backlog is in the broker, re-queuing it would double it."""
+    from integrations.locking import ttl
+
+    busy = set()
+    for run in SyncRun.objects.filter(kind="webhook", status__in=["running", "waiting"]).only(
+            "connection_id", "status", "started_at", "progress", "created_at"):
+        running = run.status == "running" and run.started_at and run.started_at >= now - ttl()
+        if running or (run.status == "waiting" and not runs.abandoned(run, now)):
+            busy.add(run.connection_id)
+    return busy
 
 
 def _publish(delivery_id: int) -> None:

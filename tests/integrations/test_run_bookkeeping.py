@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from integrations import engine, locking, tasks
+from integrations import engine, locking, tasks, webhooks
 from integrations.models import Connection, SyncRun, WebhookDelivery
 from integrations.push import run_drain
 from integrations.runs import Reschedule
@@ -166,3 +166,17 @@ def test_a_rate_limited_webhook_task_resumes_its_own_run(client, fake_connection
     delivery.refresh_from_db()
     assert delivery.status == "processed"
 
+
+def test_the_dispatcher_does_not_requeue_deliveries_queued_behind_a_waiting_webhook_run(
+        client, fake_connection, fake_sandbox):
+    fake_sandbox.seed(2)
+    engine.run_pull(fake_connection.pk, full=True)
+    first, second = thin_unit_event(client, fake_connection, 1), thin_unit_event(client, fake_connection, 2)
+    WebhookDelivery.objects.update(received_at=timezone.now() - dt.timedelta(minutes=10))
+    slow_down_next_unit_fetch(fake_sandbox, 1)
+    with pytest.raises(Reschedule) as wait:
+        webhooks.process(first.pk)
+    assert webhooks.waiting_deliveries() == []  # queued behind the waiting run, not lost
+    resumed = webhooks.process(first.pk, run_id=wait.value.run_id)
+    assert resumed.pk == wait.value.run_id and resumed.status == "succeeded"
+    assert webhooks.waiting_deliveries() == [second.pk]  # nothing works through them now: this one was lost
