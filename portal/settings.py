@@ -267,6 +267,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Webhook deliveries on a queue of their own (opt-in; docs/operations.md §5): a burst of them (every push a vendor
+# echoes back) then never delays a sync staff asked for. Set it only where some worker consumes that queue.
+WEBHOOK_QUEUE = env.get("LINTEL_WEBHOOK_QUEUE", "")
+CELERY_TASK_ROUTES = {"integrations.process_webhook": {"queue": WEBHOOK_QUEUE}} if WEBHOOK_QUEUE else {}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -150,8 +150,21 @@ def test_the_stack_serves_the_portal_runs_tasks_and_ctrl_c_stops_every_process_i
     wait_until(lambda: "'pong from-the-test'" in stack.output, 60,
                f"the worker to run the task\n{stack.output[-3000:]}")
 
+    # Webhook deliveries go to a worker of their own (a burst of them must not hold up a sync asked for).
+    sent = stack.manage("shell", "-c", "from portal.core.tasks import ping; "
+                        "ping.apply_async(('on-the-webhook-queue',), queue='webhooks')", timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    wait_until(lambda: "'pong on-the-webhook-queue'" in stack.output, 60,
+               f"the webhooks worker to run the task\n{stack.output[-3000:]}")
+    route = ("from integrations.tasks import process_webhook as t; "
+             "print(t.app.amqp.router.route({}, t.name)['queue'].name)")
+    for queue, expected in (("webhooks", "webhooks"), ("", "celery")):  # what run_stack sets / the default
+        routed = subprocess.run([sys.executable, "manage.py", "shell", "-c", route], cwd=ROOT, text=True,
+                                env={**stack.env, "LINTEL_WEBHOOK_QUEUE": queue}, capture_output=True, timeout=60)
+        assert routed.stdout.strip().splitlines()[-1] == expected, routed.stdout + routed.stderr
+
     children = stack.children()
-    assert {"worker", "web"} <= set(children)
+    assert {"worker", "webhooks", "web"} <= set(children)
     if "vendor_sandbox" in get_commands():
         assert "sandboxes" in children
     processes = group_members(set(children.values()))

@@ -58,6 +58,9 @@ def password_hint() -> str:
             f"(forgotten? `manage.py changepassword {DEMO_ADMIN}`)")
 
 
+WEBHOOK_QUEUE = "webhooks"
+
+
 class Command(BaseCommand):
     help = "Run the vendor sandboxes, a Celery worker with beat and the web server until Ctrl-C."
     requires_system_checks: list = []
@@ -85,8 +88,14 @@ class Command(BaseCommand):
                 self.start_sandboxes(sup, python, manage, env, opts, "integrations" in commands)
             else:
                 sup.say("vendor sandboxes not installed (no vendor_sandbox command): skipping them")
-            sup.start("worker", [python, "-m", "celery", "-A", "portal", "worker", "-B",
-                                 "--concurrency", str(opts["concurrency"]), "-l", "info"],
+            # Webhook deliveries have a worker of their own, so "Sync now" never waits behind a burst of them
+            # (every push Buildium echoes back); the web process routes them there too (env is shared).
+            env["LINTEL_WEBHOOK_QUEUE"] = WEBHOOK_QUEUE
+            sup.start("worker", [python, "-m", "celery", "-A", "portal", "worker", "-B", "-Q", "celery",
+                                 "-n", "main@%h", "--concurrency", str(opts["concurrency"]), "-l", "info"],
+                      env, cwd=str(settings.BASE_DIR))
+            sup.start("webhooks", [python, "-m", "celery", "-A", "portal", "worker", "-Q", WEBHOOK_QUEUE,
+                                   "-n", "webhooks@%h", "--concurrency", "1", "-l", "info"],
                       env, cwd=str(settings.BASE_DIR))
             sup.start("web", self.web_argv(python, manage, opts), env, cwd=str(settings.BASE_DIR))
             announced = False
