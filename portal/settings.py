@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -15,10 +16,15 @@ VAR_DIR = env.var_dir()
 
 DEBUG = env.get_bool("DEBUG", False)
 SECRET_KEY = env.get("SECRET_KEY") or ""
+# Commands that only read the code (no request served, nothing signed or stored) run without a key; `check
+# --deploy` then reports it missing (security.W009). Everything else refuses to start.
+_INSPECTING = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in (
+    "check", "makemigrations", "showmigrations")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = env.local_secret_key()
+    elif not _INSPECTING:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = env.local_secret_key()
 
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS")
