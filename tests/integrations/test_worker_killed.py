@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -31,10 +32,30 @@ def child_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def child(env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "tests.integrations.worker_child", *args], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True, timeout=240)
+def run_child(module: str, env: dict[str, str], *args: str) -> dict:
+    """Run ``python -m module args`` to its end and return the JSON of its last line."""
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True, timeout=240)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def kill_when(ready: Callable[[], bool], module: str, env: dict[str, str], log_path: Path, *args: str) -> None:
+    """Start ``python -m module args`` as a real worker process and SIGKILL it as soon as ``ready()`` holds (at the
+    latest after two minutes); it must not have ended by itself before."""
+    with log_path.open("w") as log:
+        worker = subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while not ready() and time.monotonic() < deadline:
+            assert worker.poll() is None, f"the worker ended before it was killed: {log_path.read_text()}"
+            time.sleep(0.01)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    assert worker.returncode == -signal.SIGKILL
+
+
+def child(env: dict[str, str], *args: str) -> dict:
+    return run_child("tests.integrations.worker_child", env, *args)
 
 
 @pytest.mark.slow
@@ -44,16 +65,8 @@ def test_a_sync_killed_mid_way_resumes_and_ends_equal_to_the_vendor(transactiona
     env = child_env(tmp_path)
     connection_id = str(child(env, "setup", fake_sandbox.base_url)["connection"])
 
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([sys.executable, "-m", "tests.integrations.worker_child", "sync", connection_id],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while fake_sandbox.stats.get("GET /v1/units", 0) < 4 and time.monotonic() < deadline:
-        assert worker.poll() is None, f"the worker ended before it was killed: {(tmp_path / 'worker.log').read_text()}"
-        time.sleep(0.01)
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
-    assert worker.returncode == -signal.SIGKILL
+    kill_when(lambda: fake_sandbox.stats.get("GET /v1/units", 0) >= 4, "tests.integrations.worker_child", env,
+              tmp_path / "worker.log", "sync", connection_id)
     halfway = child(env, "report", connection_id)
     assert 0 < halfway["refs"] < 300
 

@@ -3,26 +3,17 @@ portal's tree, every record once, and nothing is left to send."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import pytest
 
 from integrations.builderbacked.sandbox import BuilderBackedSandbox
 from tests.integrations.builderbacked.kill_child import HOMES
-from tests.integrations.test_worker_killed import ROOT, child_env
+from tests.integrations.test_worker_killed import child_env, kill_when, run_child
 
 MODULE = "tests.integrations.builderbacked.kill_child"
 
 
 def child(env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", MODULE, *args], cwd=ROOT, env=env, check=True, capture_output=True,
-                         text=True, timeout=240)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(MODULE, env, *args)
 
 
 @pytest.mark.slow
@@ -34,16 +25,9 @@ def test_a_drain_killed_mid_way_ends_with_the_vendor_holding_every_record_once(t
     connection_id = str(child(env, "setup", url)["connection"])
     app.faults.configure({"latency_ms": 150})
 
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([sys.executable, "-m", MODULE, "drain", f"{connection_id}:0"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while app.stats.get("POST /api/v2/homes", 0) < 8 and time.monotonic() < deadline:  # a home POST on the wire
-        assert worker.poll() is None, f"the worker ended before it was killed: {(tmp_path / 'worker.log').read_text()}"
-        time.sleep(0.01)
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
-    assert worker.returncode == -signal.SIGKILL
+    # Killed with a home POST on the wire.
+    kill_when(lambda: app.stats.get("POST /api/v2/homes", 0) >= 8, MODULE, env, tmp_path / "worker.log", "drain",
+              f"{connection_id}:0")
     halfway = child(env, "report", connection_id)
     assert 0 < len(halfway["refs"]["homes"]) < HOMES and halfway["pending"] > 0
 

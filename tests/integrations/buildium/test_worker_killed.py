@@ -3,27 +3,22 @@ sandbox, every record once."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from decimal import Decimal
 
 import pytest
 
 from tests.integrations.buildium.conftest import vendor_records
-from tests.integrations.test_worker_killed import ROOT, child_env
+from tests.integrations.test_worker_killed import child_env, kill_when, run_child
 
 COLLECTIONS = {"properties": "rentals", "owners": "owners", "units": "units", "tenants": "tenants",
                "leases": "leases", "files": "files"}
 
 
+MODULE = "tests.integrations.buildium.kill_child"
+
+
 def child(env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "tests.integrations.buildium.kill_child", *args], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True, timeout=240)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(MODULE, env, *args)
 
 
 @pytest.mark.slow
@@ -33,17 +28,9 @@ def test_a_buildium_sync_killed_mid_way_ends_equal_to_buildium_with_nothing_doub
     env = child_env(tmp_path)
     connection_id = str(child(env, "setup", live.url)["connection"])
 
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([sys.executable, "-m", "tests.integrations.buildium.kill_child", "sync", connection_id],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
     # Killed while the units page is on its way: properties and owners have landed, the rest has not.
-    while live.app.stats.get("GET /v1/rentals/units", 0) < 1 and time.monotonic() < deadline:
-        assert worker.poll() is None, f"the worker ended before it was killed: {(tmp_path / 'worker.log').read_text()}"
-        time.sleep(0.01)
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
-    assert worker.returncode == -signal.SIGKILL
+    kill_when(lambda: live.app.stats.get("GET /v1/rentals/units", 0) >= 1, MODULE, env, tmp_path / "worker.log",
+              "sync", connection_id)
     halfway = child(env, "report", connection_id)
     assert halfway["streams"]["properties"]["refs"] == len(vendor_records(live, "rentals"))
     assert halfway["streams"]["units"]["refs"] == halfway["streams"]["leases"]["refs"] == 0
