@@ -175,9 +175,42 @@ def _apply(ctx: Any, run: SyncRun, event: WebhookEvent) -> None:
         result = upsert_records(ctx.connection, stream, [raw], timezone.now())
         for key, value in result.counts().items():
             run.add(stream.name, key, value)
+        if _fetch_link_targets(ctx, run, result):  # e.g. a lease's tenants, made at the vendor with the lease
+            result = upsert_records(ctx.connection, stream, [raw], timezone.now())  # its links now complete
         for vid, reason in result.errors:
             run.add_error(stream.name, vid, reason)
         run.save(update_fields=["counts", "errors", "error_count"])
+
+
+MAX_LINK_TARGETS = 20  # per event: a record naming more waits for the next pull, as before
+
+
+def _fetch_link_targets(ctx: Any, run: SyncRun, result: Any) -> bool:
+    """Fetch and land the linked records a webhook's record names but the portal has not synced yet (thin events
+    say nothing of them). True when any landed, so the record is applied again with its links complete."""
+    wanted = {(r.stream, r.vendor_id) for item in result.items if item.links_incomplete and item.mapped is not None
+              for refs in item.mapped.links.values() for r in refs}
+    known = set(ExternalRef.objects.filter(
+        connection=ctx.connection, stream__in={s for s, _ in wanted}, vendor_id__in={v for _, v in wanted},
+    ).values_list("stream", "vendor_id")) if wanted else set()
+    landed = False
+    for stream_name, vendor_id in sorted(wanted - known)[:MAX_LINK_TARGETS]:
+        try:
+            target = ctx.plugin.pull_stream(stream_name)
+        except KeyError:
+            continue
+        if target.fetch_one is None or not ctx.connection.stream_enabled(target.name):
+            continue
+        raw = target.fetch_one(ctx.client, vendor_id)
+        if raw is None:
+            continue
+        done = upsert_records(ctx.connection, target, [raw], timezone.now())
+        for key, value in done.counts().items():
+            run.add(target.name, key, value)
+        for vid, reason in done.errors:
+            run.add_error(target.name, vid, reason)
+        landed = landed or bool(done.landed_ids)
+    return landed
 
 
 def _is_stale(ctx: Any, stream: PullStream, event: WebhookEvent, raw: dict[str, Any]) -> bool:

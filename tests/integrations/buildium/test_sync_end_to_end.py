@@ -402,3 +402,26 @@ def test_a_buildium_conflict_resolved_either_way_leaves_both_sides_equal(org, co
     expected = Decimal("1111.00") if choice == "keep_ours" else Decimal("2222.00")
     assert (home.market_rent, Decimal(str(vendor_rent)).quantize(Decimal("0.01"))) == (expected, expected)
     assert not Conflict.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_lease_event_naming_a_tenant_not_synced_yet_brings_the_tenant_and_links_it(client, connection, synced,
+                                                                                      vendor_clock):
+    """A lease made at Buildium with a new tenant: its (thin) event names a tenant the portal has never seen. The
+    webhook fetches the tenant too, so the lease lands with its tenant, not "links waiting" until the next pull."""
+    vendor_clock[0] = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    unit = vendor_records(synced, "units")[0]
+    address = {"AddressLine1": "9 Elm St", "City": "Dayton", "State": "OH", "PostalCode": "45402",
+               "Country": "UnitedStates"}
+    lease = synced.client().create_lease({
+        "LeaseType": "AtWill", "UnitId": unit["Id"], "LeaseFromDate": "2026-05-01", "SendWelcomeEmail": False,
+        "Tenants": [{"FirstName": "Nia", "LastName": "Okafor", "Email": "nia@example.com", "Address": address}],
+    })
+    answer = deliver(client, connection, event("Lease.Created", "2026-06-01T12:00:00Z", LeaseId=lease["Id"]))
+    assert answer.status_code == 202
+    process(answer.json()["delivery"])
+    run = SyncRun.objects.filter(connection=connection, kind="webhook").latest("pk")
+    assert run.error_count == 0, run.errors
+    assert run.counts["leases"]["created"] == 1 and run.counts["tenants"]["created"] == 1
+    record = ref(connection, "leases", lease["Id"]).record
+    assert [(p.first_name, p.email) for p in record.tenants.all()] == [("Nia", "nia@example.com")]
+    assert Person.objects.filter(email="nia@example.com").count() == 1
