@@ -85,10 +85,7 @@ def run() -> dict[str, Any]:
     from integrations.pull import run_pull
 
     env = dict(os.environ)
-    with sandbox(env) as vendor:
-        started = time.perf_counter()
-        vendor.control("POST", "seed", json={"n": UNITS})
-        log(f"ingest: sandbox seeded with {UNITS} units in {time.perf_counter() - started:.1f} s")
+    with sandbox(env, seed=UNITS, bench="ingest") as vendor:
         engine_org = data.organization("ingest-engine")
         conn = data.buildium_connection(engine_org, vendor.url, rate_limit={"enabled": False},
                                         streams=["properties", "owners"])

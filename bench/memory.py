@@ -46,10 +46,7 @@ def run() -> dict[str, Any]:
     from bench.procs import sandbox
 
     env = dict(os.environ)
-    with sandbox(env) as vendor:
-        started = time.perf_counter()
-        vendor.control("POST", "seed", json={"n": UNITS})
-        log(f"memory: sandbox seeded with {UNITS} units in {time.perf_counter() - started:.0f} s")
+    with sandbox(env, seed=UNITS, bench="memory") as vendor:
         done = subprocess.run([sys.executable, "-m", "bench.memory", "--child", vendor.url], cwd=ROOT, env=env,  # noqa: S603
                               capture_output=True, text=True, timeout=900, check=True)
     figures = json.loads(done.stdout.strip().splitlines()[-1])

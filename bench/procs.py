@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -39,13 +40,20 @@ def stop(proc: subprocess.Popen, timeout: float = 15.0) -> None:
 
 
 @contextlib.contextmanager
-def sandbox(env: dict[str, str]) -> Iterator[Sandbox]:
+def sandbox(env: dict[str, str], seed: int = 0, bench: str = "bench") -> Iterator[Sandbox]:
+    """The Buildium sandbox in a process of its own, seeded with ``seed`` generated units (and their properties,
+    owners, tenants and leases) when asked."""
     proc = subprocess.Popen([sys.executable, "-m", "bench.sandbox_proc"], cwd=ROOT, env=env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         port = int(proc.stdout.readline().strip())
-        yield Sandbox(proc, f"http://127.0.0.1:{port}/buildium")
+        vendor = Sandbox(proc, f"http://127.0.0.1:{port}/buildium")
+        if seed:
+            started = time.perf_counter()
+            vendor.control("POST", "seed", json={"n": seed})
+            log(f"{bench}: sandbox seeded with {seed} units in {time.perf_counter() - started:.1f} s")
+        yield vendor
     finally:
         if proc.stdin is not None:
             with contextlib.suppress(OSError):

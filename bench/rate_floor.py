@@ -29,8 +29,7 @@ def run() -> dict[str, Any]:
 
     # Pages of 100 (the plug-in asks for Buildium's maximum, 1000): more requests, so pacing is what is measured.
     streams.fetch_offset_page.__defaults__ = (PAGE,)
-    with sandbox(dict(os.environ)) as vendor:
-        vendor.control("POST", "seed", json={"n": UNITS})
+    with sandbox(dict(os.environ), seed=UNITS, bench="rate_floor") as vendor:
         org = data.organization("rate")
         conn = data.buildium_connection(org, vendor.url, streams=["properties", "owners", "units"])
         spec = spec_for(conn)

@@ -48,8 +48,7 @@ def run() -> dict[str, Any]:
     from integrations.pull import run_pull
 
     env = dict(os.environ)
-    with sandbox(env) as vendor:
-        vendor.control("POST", "seed", json={"n": DELIVERIES})
+    with sandbox(env, seed=DELIVERIES, bench="webhooks") as vendor:
         org = data.organization("webhooks")
         conn = data.buildium_connection(org, vendor.url, rate_limit={"enabled": False},
                                         streams=["properties", "owners", "units"])
