@@ -9,12 +9,12 @@ from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 
 from integrations.builderbacked.sandbox import BuilderBackedSandbox
-from integrations.models import Connection, ExternalRef
+from integrations.models import ExternalRef
 from integrations.pull import run_pull
-from integrations.registry import get_plugin
 from portal.locations import services as locations
 from portal.locations.models import Kind, Location
 from tests.factories import OrganizationFactory
+from tests.integrations.builderbacked.helpers import connect
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,7 @@ def regions_vendor(serve_sandbox):
     def start(org, names):
         made.append(names)
         server = serve_sandbox({"/builderbacked": BuilderBackedSandbox(rate_limit=False, regions=names)})
-        conn = Connection(organization=org, vendor="builderbacked", name=f"Builder Backed {len(made)}",
-                          base_url=server.url_for("/builderbacked"),
-                          config={"rate_limit": {"enabled": False}, "streams": ["regions"]})
-        conn.set_credentials(get_plugin("builderbacked").demo_credentials)
-        conn.save()
-        return conn
+        return connect(org, server.url_for("/builderbacked"), name=f"Builder Backed {len(made)}", streams=["regions"])
 
     return start
 

@@ -12,11 +12,11 @@ from django.db import DatabaseError, transaction
 from integrations.builderbacked.sandbox import BuilderBackedSandbox
 from integrations.models import Connection, ExternalRef
 from integrations.pull import run_pull
-from integrations.registry import get_plugin
 from integrations.upsert.insert import build, insert_new
 from portal.homes.models import Home, HomeStatus
 from portal.locations import services as locations
 from portal.locations.models import Kind, Location
+from tests.integrations.builderbacked.helpers import connect
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +61,7 @@ def test_a_row_the_database_refuses_fails_alone_and_the_page_lands(org, serve_sa
     locations.create_location(org, kind=Kind.REGION, name="Lone Star", external_id="Texas")
     server = serve_sandbox({"/builderbacked": BuilderBackedSandbox(rate_limit=False,
                                                                    regions=("Florida", "Texas", "Dayton"))})
-    conn = Connection(organization=org, vendor="builderbacked", name="Builder Backed",
-                      base_url=server.url_for("/builderbacked"),
-                      config={"rate_limit": {"enabled": False}, "streams": ["regions"]})
-    conn.set_credentials(get_plugin("builderbacked").demo_credentials)
-    conn.save()
+    conn = connect(org, server.url_for("/builderbacked"), streams=["regions"])
     run = run_pull(conn.pk, full=True)
     assert run.status == "partial"
     assert run.counts["regions"]["created"] == 2 and run.counts["regions"]["failed"] == 1

@@ -28,3 +28,15 @@ def record(data: dict[str, Any]) -> SimpleNamespace:
         if isinstance(values.get(key), str):
             values[key] = dt.datetime.fromisoformat(values[key])
     return SimpleNamespace(**values)
+
+
+def connect(org: Any, base_url: str, name: str = "Builder Backed", **config: Any) -> Any:
+    """A Builder Backed connection to a running sandbox with its demo credentials, rate limit off."""
+    from integrations.models import Connection
+    from integrations.registry import get_plugin
+
+    conn = Connection(organization=org, vendor="builderbacked", name=name, base_url=base_url,
+                      config={"rate_limit": {"enabled": False}, **config})
+    conn.set_credentials(get_plugin("builderbacked").demo_credentials)
+    conn.save()
+    return conn

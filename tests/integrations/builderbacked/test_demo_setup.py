@@ -11,17 +11,14 @@ from integrations.push import run_drain
 from integrations.registry import get_plugin
 from portal.locations import services as locations
 from portal.locations.models import Kind, Location
+from tests.integrations.builderbacked.helpers import connect
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def connection(org, bb_sandbox) -> Connection:
-    conn = Connection(organization=org, vendor="builderbacked", name="Builder Backed (sandbox)",
-                      base_url=bb_sandbox.url, config={"rate_limit": {"enabled": False}})
-    conn.set_credentials(get_plugin("builderbacked").demo_credentials)
-    conn.save()
-    return conn
+    return connect(org, bb_sandbox.url, name="Builder Backed (sandbox)")
 
 
 def test_local_regions_are_adopted_by_the_pull_and_their_tree_arrives_parents_first(org, connection, bb_sandbox):

@@ -17,11 +17,11 @@ from integrations.http import BaseClient
 from integrations.models import Connection, ExternalRef, OutboxEntry
 from integrations.pull import run_pull
 from integrations.push import run_drain
-from integrations.registry import get_plugin
 from portal.homes import services as homes
 from portal.locations import services as locations
 from portal.locations.models import Kind, Location
 from tests.integrations.builderbacked.conftest import RunningSandbox
+from tests.integrations.builderbacked.helpers import connect
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,7 @@ def flaky(serve_sandbox, monkeypatch) -> RunningSandbox:
 
 @pytest.fixture
 def connection(org, flaky) -> Connection:
-    conn = Connection(organization=org, vendor="builderbacked", name="Builder Backed", base_url=flaky.url,
-                      config={"rate_limit": {"enabled": False}})
-    conn.set_credentials(get_plugin("builderbacked").demo_credentials)
-    conn.save()
+    conn = connect(org, flaky.url)
     BuilderBackedClient(flaky.url, {}, {}).forget_token()  # a port reused from an earlier test starts clean
     assert run_pull(conn.pk, full=True).status == "succeeded"
     return conn

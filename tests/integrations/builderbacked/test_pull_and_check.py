@@ -7,19 +7,15 @@ import pytest
 from integrations.engine import test_connection as check_connection
 from integrations.models import Connection, ExternalRef
 from integrations.pull import run_pull
-from integrations.registry import get_plugin
 from portal.locations.models import Kind, Location
+from tests.integrations.builderbacked.helpers import connect
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def connection(org, bb_sandbox) -> Connection:
-    conn = Connection(organization=org, vendor="builderbacked", name="Builder Backed", base_url=bb_sandbox.url,
-                      config={"rate_limit": {"enabled": False}})
-    conn.set_credentials(get_plugin("builderbacked").demo_credentials)
-    conn.save()
-    return conn
+    return connect(org, bb_sandbox.url)
 
 
 def test_regions_arrive_as_active_region_locations_and_a_rerun_changes_nothing(org, connection):

@@ -16,6 +16,7 @@ from portal.documents import services as documents
 from portal.homes import services as homes
 from portal.locations import services as locations
 from portal.locations.models import Kind, Location
+from tests.integrations.builderbacked.helpers import connect
 
 pytestmark = pytest.mark.django_db
 LEVEL_OF_PATH = ["/locations/divisions", "/locations/master-communities", "/locations/neighborhoods", "/homes",
@@ -24,11 +25,7 @@ LEVEL_OF_PATH = ["/locations/divisions", "/locations/master-communities", "/loca
 
 @pytest.fixture
 def connection(org, bb_sandbox) -> Connection:
-    conn = Connection(organization=org, vendor="builderbacked", name="Builder Backed", base_url=bb_sandbox.url,
-                      config={"rate_limit": {"enabled": False}})
-    conn.set_credentials(get_plugin("builderbacked").demo_credentials)
-    conn.save()
-    return conn
+    return connect(org, bb_sandbox.url)
 
 
 @pytest.fixture
