@@ -19,6 +19,7 @@ from django.test import Client
 
 from portal.accounts.models import Role
 from tests.factories import MembershipFactory, UserFactory
+from tests.needs import missing
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,9 +82,7 @@ def _browser_friendly_settings(settings):
 @pytest.fixture
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     return _Chromium.get()
 
 

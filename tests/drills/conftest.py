@@ -16,6 +16,7 @@ import pytest
 from tests.drills.processes import RedisServer, redis_server
 from tests.integrations.conftest import FAKE, fake_plugin, fake_sandbox, serve_sandbox  # noqa: F401  (reused)
 from tests.integrations.test_worker_killed import child_env
+from tests.needs import missing
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,7 +35,7 @@ def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def redis(tmp_path: Path) -> Iterator[RedisServer]:
     """A redis-server of this drill's own on a free 127.0.0.1 port (never the machine's shared one)."""
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
+        missing("redis-server is not installed")
     with redis_server(tmp_path) as server:
         yield server
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import missing
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,9 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def chromium():
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is not installed at {CHROMIUM}")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+        missing(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the live server's database calls are elsewhere.
