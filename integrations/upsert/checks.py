@@ -23,14 +23,13 @@ from django.core import validators as v
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from integrations.upsert.insert import IDENTITY
+
 Check = Callable[[Any], bool]
 # Field classes (exact) whose to_python returns a value of these types unchanged.
 _TYPES: dict[type[models.Field], tuple[type, ...]] = {
-    models.CharField: (str,), models.TextField: (str,), models.SlugField: (str,), models.EmailField: (str,),
-    models.URLField: (str,), models.IntegerField: (int,), models.BigIntegerField: (int,),
-    models.SmallIntegerField: (int,), models.PositiveIntegerField: (int,), models.PositiveSmallIntegerField: (int,),
-    models.PositiveBigIntegerField: (int,), models.BooleanField: (bool,), models.DecimalField: (decimal.Decimal,),
-    models.DateTimeField: (dt.datetime,), models.DateField: (dt.date,),
+    **IDENTITY, models.DecimalField: (decimal.Decimal,), models.DateTimeField: (dt.datetime,),
+    models.DateField: (dt.date,),
 }
 _SIMPLE = (v.MaxLengthValidator, v.MinLengthValidator, v.MaxValueValidator, v.MinValueValidator,
            v.ProhibitNullCharactersValidator)

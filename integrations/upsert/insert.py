@@ -25,12 +25,17 @@ from django.utils import timezone
 
 Converter = Callable[[Any], Any]
 _TEXT = (str,)  # a str subclass too (a TextChoices member): CharField's to_python keeps it, psycopg writes its text
-_PLAIN: dict[type[models.Field], tuple[type, ...]] = {
+# Field classes (exact) that keep a value of these types as it is: to_python, canon (prepare.py) and
+# get_db_prep_save on PostgreSQL. checks.py and _PLAIN below extend it with the types only they keep.
+IDENTITY: dict[type[models.Field], tuple[type, ...]] = {
     models.CharField: _TEXT, models.TextField: _TEXT, models.SlugField: _TEXT, models.EmailField: _TEXT,
     models.URLField: _TEXT, models.IntegerField: (int,), models.BigIntegerField: (int,),
     models.SmallIntegerField: (int,), models.PositiveIntegerField: (int,), models.PositiveSmallIntegerField: (int,),
-    models.PositiveBigIntegerField: (int,), models.AutoField: (int,), models.BigAutoField: (int,),
-    models.SmallAutoField: (int,), models.BooleanField: (bool,), models.DecimalField: (decimal.Decimal,),
+    models.PositiveBigIntegerField: (int,), models.BooleanField: (bool,),
+}
+_PLAIN: dict[type[models.Field], tuple[type, ...]] = {
+    **IDENTITY, models.AutoField: (int,), models.BigAutoField: (int,), models.SmallAutoField: (int,),
+    models.DecimalField: (decimal.Decimal,),
 }
 _sequences: dict[tuple[str, str], str] = {}
 Layout = tuple[dict[str, Any], list[tuple[str, Callable[[], Any]]], frozenset[str], bool]
@@ -101,13 +106,12 @@ def _copy(model: type[models.Model], objs: list[Any]) -> None:
     fields = model._meta.concrete_fields
     now = timezone.now()
     for field in fields:  # auto_now / auto_now_add: one stamp for the page, set on the objects as pre_save would
-        if type(field) is models.DateTimeField and (field.auto_now or field.auto_now_add):
+        if _stamped(field):  # (so the rows read below carry it; no field of theirs is in _PLAIN: kept as it is)
             for obj in objs:
                 setattr(obj, field.attname, now)
     plain = [_PLAIN.get(type(_target(field))) if _direct(field) else None for field in fields]
     special = [(index, _reader(field), _converter(field)) for index, field in enumerate(fields)
                if plain[index] is None and not _stamped(field)]
-    stamped = [index for index, field in enumerate(fields) if _stamped(field)]
     generic = [_converter(field) for field in fields]
     read = attrgetter(*[field.attname for field in fields])
     none = type(None)
@@ -128,8 +132,6 @@ def _copy(model: type[models.Model], objs: list[Any]) -> None:
                            for value, allowed, convert in zip(row, plain, generic, strict=True)]
             for index, reader, convert in special:
                 row[index] = convert(reader(obj))
-            for index in stamped:
-                row[index] = now
             copy.write_row(row)
 
 

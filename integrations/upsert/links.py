@@ -16,6 +16,18 @@ from portal.core.actor import current_actor
 from portal.core.events import emit_change
 
 
+def refs_q(pairs: set[tuple[str, str]]) -> Q:
+    """ExternalRefs named by (stream, vendor_id) pairs: one IN per stream, not one OR per pair. Non-empty ``pairs``
+    only (an empty Q() matches every row)."""
+    by_stream: dict[str, list[str]] = {}
+    for stream, vid in pairs:
+        by_stream.setdefault(stream, []).append(vid)
+    q = Q()
+    for stream, vids in by_stream.items():
+        q |= Q(stream=stream, vendor_id__in=vids)
+    return q
+
+
 def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.datetime,
                 keep: frozenset[str] = frozenset()) -> None:
     """Make each owner's links match its mapped refs (unresolved refs are left for a later pass). Links named in
@@ -26,16 +38,11 @@ def write_links(connection: Any, adapter: Adapter, items: list[Any], now: dt.dat
         if not owners:
             continue
         wanted_refs = {(r.stream, r.vendor_id) for i in owners for r in i.mapped.links[name]}
-        by_stream: dict[str, list[str]] = {}
-        for stream, vid in wanted_refs:
-            by_stream.setdefault(stream, []).append(vid)
-        q = Q()
-        for stream, vids in by_stream.items():  # one IN per stream, not one OR per pair
-            q |= Q(stream=stream, vendor_id__in=vids)
-        target_ids = {
+        target_ids = {  # none wanted (owners with empty lists): an empty Q() would load every ref of the connection
             (row.stream, row.vendor_id): row.object_id
-            for row in ExternalRef.objects.filter(q, connection=connection).only("stream", "vendor_id", "object_id")
-        }
+            for row in ExternalRef.objects.filter(refs_q(wanted_refs), connection=connection).only(
+                "stream", "vendor_id", "object_id")
+        } if wanted_refs else {}
         through = apps.get_model(spec.through)
         owner_ids = [i.instance.pk for i in owners if i.status != "create"]  # a record just made has no links yet
         current: dict[int, dict[int, Any]] = {}

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from integrations.contract import PORTAL_REF_PREFIX, Mapped, PullStream, Ref, RemoteFile
@@ -22,19 +21,13 @@ from integrations.errors import MappingError
 from integrations.models import Conflict, ExternalRef
 from integrations.upsert.adapters import Adapter, ChainIndex
 from integrations.upsert.checks import surely_valid
-from integrations.upsert.insert import build
+from integrations.upsert.insert import IDENTITY, build
+from integrations.upsert.links import refs_q
 from integrations.upsert.values import canon, mapped_hash, message_of, to_python
 from portal.core.errors import DomainError
 from portal.locations.models import Location
 
 MISSING = object()
-_TEXT, _INT = (str,), (int,)
-IDENTITY: dict[type[models.Field], tuple[type, ...]] = {
-    models.CharField: _TEXT, models.TextField: _TEXT, models.SlugField: _TEXT, models.EmailField: _TEXT,
-    models.URLField: _TEXT, models.IntegerField: _INT, models.BigIntegerField: _INT, models.SmallIntegerField: _INT,
-    models.PositiveIntegerField: _INT, models.PositiveSmallIntegerField: _INT, models.PositiveBigIntegerField: _INT,
-    models.BooleanField: (bool,),
-}
 
 
 @dataclass
@@ -151,13 +144,7 @@ class Preparer:
         wanted -= portal
         if not wanted:
             return resolved
-        q = Q()
-        by_stream: dict[str, list[str]] = {}
-        for stream, vid in wanted:
-            by_stream.setdefault(stream, []).append(vid)
-        for stream, vids in by_stream.items():
-            q |= Q(stream=stream, vendor_id__in=vids)
-        rows = ExternalRef.objects.filter(q, connection=self.connection).values_list(
+        rows = ExternalRef.objects.filter(refs_q(wanted), connection=self.connection).values_list(
             "stream", "vendor_id", "content_type_id", "object_id")
         ids_by_model: dict[type[models.Model], set[int]] = {}
         keyed: dict[tuple[str, str], tuple[type[models.Model], int]] = {}
