@@ -114,7 +114,12 @@ def revoke_key(key: APIKey) -> APIKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         APIKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=key.revoked_at)
+    forget_key(key)
+    return key
+
+
+def forget_key(key: APIKey) -> None:
+    """Drop the key from the API's cache of verified keys, now and again once the transaction commits."""
     cached = VERIFIED_CACHE_KEY.format(prefix=key.prefix)
     cache.delete(cached)
     transaction.on_commit(lambda: cache.delete(cached))  # again, in case a request cached it before the commit
-    return key

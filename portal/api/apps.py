@@ -9,9 +9,9 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from portal.accounts.apikeys import forget_key
         from portal.accounts.models import APIKey
         from portal.api import schema  # noqa: F401  (registers the Bearer security scheme with drf-spectacular)
-        from portal.api.authentication import forget_key
 
         # A key changed (scope, expiry) or deleted is not served from the API's short-lived cache of verified keys.
         for signal in (post_save, post_delete):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -108,12 +107,6 @@ def cached_key(plaintext: str, now: dt.datetime | None = None) -> APIKey | None:
 
 def remember_key(key: APIKey) -> None:
     cache.set(VERIFIED_CACHE_KEY.format(prefix=key.prefix), key, timeout=KEY_CACHE_SECONDS)
-
-
-def forget_key(key: APIKey) -> None:
-    cached = VERIFIED_CACHE_KEY.format(prefix=key.prefix)
-    cache.delete(cached)
-    transaction.on_commit(lambda: cache.delete(cached))  # again, in case a request cached it before the commit
 
 
 def actor_for(request: Request) -> Actor | None:
