@@ -180,6 +180,12 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def record_link(ct: ContentType, object_id: int) -> tuple[str, str]:
+    """A portal record's page (empty when it has none) and its label, "Home #12"."""
+    page = RECORD_PAGES.get(f"{ct.app_label}.{ct.model}")
+    return (reverse(page, args=[object_id]) if page else ""), f"{str(ct.name).capitalize()} #{object_id}"
+
+
 def record_errors(run: SyncRun) -> list[dict[str, Any]]:
     """The run's record errors, each with the portal record it concerns when the record is linked (one query)."""
     errors = [e for e in run.errors or [] if isinstance(e, dict)]
@@ -187,8 +193,10 @@ def record_errors(run: SyncRun) -> list[dict[str, Any]]:
     refs = ExternalRef.objects.filter(connection_id=run.connection_id, stream__in={s for s, _ in wanted},
                                       vendor_id__in={v for _, v in wanted}).select_related("content_type")
     found = {(r.stream, r.vendor_id): (r.content_type, r.object_id) for r in refs}
-    push_models = {ct.model: ct for ct in ContentType.objects.filter(app_label__in={m.split(".")[0] for m in
-                                                                                   RECORD_PAGES})}
+    push_models: dict[str, ContentType] = {}  # only a push names portal records (this page is polled each second)
+    if run.kind == RunKind.PUSH:
+        apps = {label.split(".")[0] for label in RECORD_PAGES}
+        push_models = {ct.model: ct for ct in ContentType.objects.filter(app_label__in=apps)}
     rows = []
     for e in errors:
         record = str(e.get("record", ""))
@@ -196,12 +204,7 @@ def record_errors(run: SyncRun) -> list[dict[str, Any]]:
         model_name, _, pk = record.partition(" ")  # a push names the portal record: "home 12"
         if target is None and run.kind == RunKind.PUSH and pk.isdigit() and model_name in push_models:
             target = (push_models[model_name], int(pk))
-        url = label = ""
-        if target is not None:
-            ct, object_id = target
-            label = f"{str(ct.name).capitalize()} #{object_id}"
-            page = RECORD_PAGES.get(f"{ct.app_label}.{ct.model}")
-            url = reverse(page, args=[object_id]) if page else ""
+        url, label = record_link(*target) if target is not None else ("", "")
         rows.append({**e, "url": url, "label": label})
     return rows
 
@@ -279,9 +282,8 @@ def delivery_rows(connection: Connection, deliveries: list[Any]) -> list[dict[st
         events = []
         for e in parsed[d.pk]:
             ref = found.get((e.stream, str(e.vendor_id)))
-            page = RECORD_PAGES.get(f"{ref.content_type.app_label}.{ref.content_type.model}") if ref else None
+            url, label = record_link(ref.content_type, ref.object_id) if ref else ("", "")
             events.append({"stream": e.stream, "vendor_id": e.vendor_id, "deleted": e.action == "delete",
-                           "label": f"{str(ref.content_type.name).capitalize()} #{ref.object_id}" if ref else "",
-                           "url": reverse(page, args=[ref.object_id]) if page else ""})
+                           "label": label, "url": url})
         rows.append({"delivery": d, "events": events})
     return rows
