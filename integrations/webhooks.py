@@ -23,6 +23,7 @@ from integrations.contract import PullStream, WebhookEvent
 from integrations.errors import RateLimited, VendorError, WebhookRejected
 from integrations.models import Connection, ExternalRef, SyncRun, WebhookDelivery
 from integrations.models_runs import DeliveryStatus
+from integrations.upsert.links import refs_q
 from integrations.upsert.page import upsert_records
 from portal.core.actor import acting_as
 
@@ -190,9 +191,8 @@ def _fetch_link_targets(ctx: Any, run: SyncRun, result: Any) -> bool:
     say nothing of them). True when any landed, so the record is applied again with its links complete."""
     wanted = {(r.stream, r.vendor_id) for item in result.items if item.links_incomplete and item.mapped is not None
               for refs in item.mapped.links.values() for r in refs}
-    known = set(ExternalRef.objects.filter(
-        connection=ctx.connection, stream__in={s for s, _ in wanted}, vendor_id__in={v for _, v in wanted},
-    ).values_list("stream", "vendor_id")) if wanted else set()
+    known = set(ExternalRef.objects.filter(refs_q(wanted), connection=ctx.connection)
+                .values_list("stream", "vendor_id")) if wanted else set()
     landed = False
     for stream_name, vendor_id in sorted(wanted - known)[:MAX_LINK_TARGETS]:
         try:
