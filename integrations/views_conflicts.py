@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from integrations import engine
 from integrations.models import Conflict, ExternalRef, Resolution
-from integrations.views import RECORD_PAGES
+from integrations.views import record_link
 from portal.web.paging import paginate
 from portal.web.permissions import member_required, write_required
 
@@ -26,8 +25,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(resolved_at__isnull=True)
     page_obj = paginate(request, qs.order_by("-detected_at", "-id"), per_page=25)
     for conflict in page_obj.object_list:  # a link to the record, where the portal has a page for it
-        page = RECORD_PAGES.get(f"{conflict.content_type.app_label}.{conflict.content_type.model}")
-        conflict.record_url = reverse(page, args=[conflict.object_id]) if page else ""
+        conflict.record_url, _ = record_link(conflict.content_type, conflict.object_id)
     return render(request, "integrations/conflicts.html", {"page_obj": page_obj, "show_all": show_all})
 
 
